@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
+    "DownloadError",
     "GazetteerError",
     "IndexUnavailableError",
     "Problem",
@@ -75,3 +76,7 @@ class UnknownSourceError(GazetteerError, ValueError):
 
 class IndexUnavailableError(GazetteerError, OSError):
     """Raised when a gazetteer index file is missing, unreadable or of another format version."""
+
+
+class DownloadError(GazetteerError, OSError):
+    """Raised when a download (``gazetteer download``) fails or gives an unusable file."""
