@@ -247,11 +247,13 @@ def _build(args: argparse.Namespace) -> int:
         if not Path(s).is_file():
             problems.append(Problem(s, None, None, "no such file"))
             continue
-        fmt = detect_format(s)
-        if fmt == "alternate-names":
-            alt_files.append(s)
-        else:
-            place_sources.append((s, fmt))
+        if Path(s).name.lower().startswith("alternatenames"):
+            alt_files.append(s)  # GeoNames alternate names: joined to the geonames places
+            continue
+        try:
+            place_sources.append((s, detect_format(s)))
+        except GazetteerError as e:
+            problems.append(Problem(s, None, None, str(e).removeprefix(f"{s}: ")))
     if problems:
         raise SourceFormatError(problems)
     aliases = []

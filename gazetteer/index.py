@@ -31,6 +31,7 @@ index.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import tempfile
 import time
@@ -55,6 +56,7 @@ __all__ = [
     "default_index_path",
     "ensure_default_index",
     "exact_key",
+    "normalizer_fingerprint",
 ]
 
 INDEX_FORMAT = 1
@@ -103,6 +105,27 @@ CREATE TABLE aliases(
     note TEXT
 );
 CREATE VIRTUAL TABLE places_rtree USING rtree(pid, min_lat, max_lat, min_lon, max_lon);
+"""
+
+_OTHER_SCRIPT = re.compile(
+    "[^\\W\\d_A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff"
+    "\ufb50-\ufdff\ufe70-\ufeff]"
+)
+
+# The SQL twin of block_keys(): tests check that both agree.
+_BLOCKS_SQL = """
+INSERT INTO blocks(block, rank, nid)
+SELECT block, rank, nid FROM (
+    SELECT 'p' || substr(s, 1, 2) || ':' || n AS block, rank, nid FROM (
+        SELECT nid, replace(skel, ' ', '') AS s, length(replace(key, ' ', '')) AS n,
+               -p.population AS rank
+        FROM names JOIN places p USING (pid) WHERE skel != '' AND key != '')
+    UNION ALL
+    SELECT 's' || substr(s, -2) || ':' || n AS block, rank, nid FROM (
+        SELECT nid, replace(skel, ' ', '') AS s, length(replace(key, ' ', '')) AS n,
+               -p.population AS rank
+        FROM names JOIN places p USING (pid) WHERE skel != '' AND key != '')
+) ORDER BY block, rank, nid
 """
 
 _INDEXES = """
@@ -212,10 +235,9 @@ class _Builder:
         self.seen_ids: set[str] = set()
 
     def _name_rows(
-        self, pid: int, names: Iterable[str], rank: int, kind0: int, seen: set[str]
-    ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        self, pid: int, names: Iterable[str], kind0: int, seen: set[str]
+    ) -> list[tuple[Any, ...]]:
         rows: list[tuple[Any, ...]] = []
-        blocks: list[tuple[Any, ...]] = []
         for i, raw in enumerate(names):
             name = " ".join(raw.split())
             if not name:
@@ -224,14 +246,15 @@ class _Builder:
             if ex in seen:
                 continue
             seen.add(ex)
-            key = normalize(name)
-            skel = skeleton(name)
+            if _OTHER_SCRIPT.search(name):
+                # Cyrillic, CJK, Greek ... names: matched exactly, not keyed or blocked
+                key, skel = ex, ""
+            else:
+                key, skel = normalize(name), skeleton(name)
             nid = self.next_nid
             self.next_nid += 1
             rows.append((nid, pid, name, ex, key, skel, kind0 if i == 0 else 1))
-            for b in block_keys(key, skel):
-                blocks.append((b, rank, nid))
-        return rows, blocks
+        return rows
 
     def add_places(self, places: Iterable[Place]) -> int:
         count = 0
@@ -240,7 +263,6 @@ class _Builder:
             prow: list[tuple[Any, ...]] = []
             rrow: list[tuple[Any, ...]] = []
             nrow: list[tuple[Any, ...]] = []
-            brow: list[tuple[Any, ...]] = []
             for p in batch:
                 if p.id in self.seen_ids:
                     # the same id from two sources: the first wins, later ones add names
@@ -253,16 +275,11 @@ class _Builder:
                      p.feature_class, p.feature_code, int(p.population or 0), p.source, p.mark)
                 )
                 rrow.append((pid, p.lat, p.lat, p.lon, p.lon))
-                # rank orders a block's rows: prominent places first (read first when capped)
-                rank = -int(p.population or 0)
-                n, b = self._name_rows(pid, (p.name, *p.names), rank, 0, set())
-                nrow.extend(n)
-                brow.extend(b)
+                nrow.extend(self._name_rows(pid, (p.name, *p.names), 0, set()))
             cur.executemany(f"INSERT INTO places({_PLACE_COLUMNS}) VALUES "
                             "(?,?,?,?,?,?,?,?,?,?,?,?)", prow)
             cur.executemany("INSERT INTO places_rtree VALUES (?,?,?,?,?)", rrow)
             cur.executemany("INSERT INTO names VALUES (?,?,?,?,?,?,?)", nrow)
-            cur.executemany("INSERT OR IGNORE INTO blocks VALUES (?,?,?)", brow)
             count += len(prow)
             self.n_names += len(nrow)
         return count
@@ -274,25 +291,21 @@ class _Builder:
         cur = self.con.cursor()
         for batch in _batched(rows, _BATCH):
             nrow: list[tuple[Any, ...]] = []
-            brow: list[tuple[Any, ...]] = []
             for gid, _lang, name in batch:
                 hit = cur.execute(
                     "SELECT pid, population FROM places WHERE id = ?", (f"geonames:{gid}",)
                 ).fetchone()
                 if hit is None:
                     continue
-                pid, pop = hit
+                pid = hit[0]
                 ex = exact_key(name)
                 dup = cur.execute(
                     "SELECT 1 FROM names WHERE pid = ? AND exact = ?", (pid, ex)
                 ).fetchone()
                 if dup:
                     continue
-                n, b = self._name_rows(pid, (name,), -int(pop), 1, set())
-                nrow.extend(n)
-                brow.extend(b)
+                nrow.extend(self._name_rows(pid, (name,), 1, set()))
             cur.executemany("INSERT INTO names VALUES (?,?,?,?,?,?,?)", nrow)
-            cur.executemany("INSERT OR IGNORE INTO blocks VALUES (?,?,?)", brow)
             added += len(nrow)
             self.n_names += len(nrow)
         return added
@@ -303,6 +316,9 @@ class _Builder:
         return len(rows)
 
     def finish(self, meta: dict[str, str]) -> None:
+        # Blocks are derived in SQL, once, in their clustered order (see block_keys);
+        # rank orders a block's rows: prominent places first, read first when capped.
+        self.con.execute(_BLOCKS_SQL)
         self.con.executescript(_INDEXES.replace("CREATE UNIQUE INDEX places_id",
                                                 "CREATE UNIQUE INDEX IF NOT EXISTS places_id"))
         self.con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", sorted(meta.items()))
@@ -370,6 +386,7 @@ def build_index(
         built_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         meta = {
             "format": str(INDEX_FORMAT),
+            "normalizer": normalizer_fingerprint(),
             "fingerprint": fingerprint,
             "places": str(n_places),
             "names": str(b.n_names),
@@ -384,6 +401,20 @@ def build_index(
         tmp_path.unlink(missing_ok=True)
         raise
     return Index(path).info()
+
+
+def normalizer_fingerprint() -> str:
+    """Return a short hash of the normalization code: keys built by another version differ.
+
+    An index stores it; opening an index whose keys were made by other rules is refused
+    (and the default index is rebuilt), so a query is never keyed differently from the
+    names it is compared with.
+    """
+    import hashlib
+    import sys
+
+    src = Path(sys.modules[normalize.__module__].__file__ or "").read_bytes()
+    return hashlib.sha256(src).hexdigest()[:16]
 
 
 def default_index_path() -> Path:
@@ -465,6 +496,11 @@ class Index:
         if fmt is None or fmt[0] != str(INDEX_FORMAT):
             msg = (f"{self.path}: index format {fmt[0] if fmt else '?'} is not "
                    f"{INDEX_FORMAT}; rebuild it with `gazetteer build`")
+            raise IndexUnavailableError(msg)
+        norm = self.con.execute("SELECT value FROM meta WHERE key='normalizer'").fetchone()
+        if norm is None or norm[0] != normalizer_fingerprint():
+            msg = (f"{self.path}: built with other name-normalization rules; rebuild it "
+                   "with `gazetteer build`")
             raise IndexUnavailableError(msg)
 
     def meta(self) -> dict[str, str]:

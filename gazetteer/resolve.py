@@ -65,6 +65,9 @@ _DESCRIPTORS = frozenset(
 )
 
 
+_REGIONAL_PREFIXES = ("curated:", "wp:", "csv:", "geojson:", "gpkg:")
+
+
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Return the great-circle distance in kilometres.
 
@@ -88,7 +91,9 @@ def _prominence(p: Place) -> float:
     """Return a prominence in [0, 1] from population, feature class and source."""
     pop = min(1.0, math.log10(p.population + 1) / 6.5) if p.population > 0 else 0.0
     cls = p.feature_class or "P"
-    if p.source.startswith("curated") or p.source.startswith("alias"):
+    if p.id.startswith(_REGIONAL_PREFIXES):
+        # a hand-made or regional table (the curated one, a Wikipedia module, a user's
+        # CSV): someone added the place on purpose, so it counts as prominent in its area
         return max(0.8, pop)
     if cls in ("P", "A"):
         base = 0.25
@@ -173,17 +178,22 @@ class Gazetteer:
 
         if not key and not skel:
             return best
+        # a key of one or two letters ("zzzzzz" -> "z") matches only exactly
+        short = len(key.replace(" ", "")) < 3
         for _nid, pid, name, n_exact, n_key, n_skel, _kind in self.index.candidates(
-            ex, key, skel
+            ex, key, "" if short else skel
         ):
             if n_exact == ex:
                 offer(pid, 1.0, name, "exact")
+            elif short:
+                continue
             elif key and n_key == key:
                 offer(pid, 0.95, name, "normalized")
             elif n_skel == skel:
+                # same consonants: as good as the keys are alike
                 r = fuzz.ratio(key, n_key) / 100.0
-                offer(pid, 0.8 + 0.15 * r, name, "skeleton")
-        if not best or max(q for q, _, _ in best.values()) < 0.9:
+                offer(pid, 0.5 + 0.45 * r, name, "skeleton")
+        if not short and (not best or max(q for q, _, _ in best.values()) < 0.9):
             self._fuzzy(key, skel, offer)
         return best
 
@@ -209,11 +219,13 @@ class Gazetteer:
         bbox: tuple[float, float, float, float] | None,
     ) -> list[Match]:
         cands = self._candidates(query)
-        if not cands:
-            words = [w for w in query.split() if w.casefold().strip(".,") not in _DESCRIPTORS]
-            if words and len(words) < len(query.split()):
-                cands = {pid: (q * 0.95, name, method)
-                         for pid, (q, name, method) in self._candidates(" ".join(words)).items()}
+        words = [w for w in query.split() if w.casefold().strip(".,") not in _DESCRIPTORS]
+        if words and len(words) < len(query.split()):
+            # "the Saiqa camp", "the town of Ayyash": also try the name without the words
+            # that describe it, a little lower than a match of the whole query
+            for pid, (q, name, method) in self._candidates(" ".join(words)).items():
+                if pid not in cands or cands[pid][0] < q * 0.97:
+                    cands[pid] = (q * 0.97, name, method)
         if not cands:
             return []
         places = self.index.places(cands)

@@ -25,8 +25,11 @@ def assert_no_traceback(p):
 def built_index(tmp_path_factory, shared_data):
     out = tmp_path_factory.mktemp("idx") / "sy_iq.sqlite"
     p = run(["build", str(shared_data / "geonames-cities500" / "cities500_SY_IQ.txt"),
-             str(shared_data / "wikipedia-map-modules" / "syria_module.lua"), "-o", str(out)])
+             str(shared_data / "wikipedia-map-modules" / "syria_module.lua"), "-o", str(out),
+             "--skip-invalid"])
     assert p.returncode == 0, p.stderr
+    # the module's longitude typo (Kharab Suluq) and its non-place entries are listed
+    assert "skipped:" in p.stderr and "Kharab Suluq" in p.stderr
     return out
 
 
@@ -137,6 +140,17 @@ def test_build_with_alternate_names_and_aliases(tmp_path, shared_data):
     for q in ("Deir-es-Zorrr Test", "The Eastern Capital"):
         p = run(["--gazetteer", str(out), "lookup", q, "--json"])
         assert json.loads(p.stdout)["id"] == "geonames:170794", q
+
+
+def test_build_without_skip_invalid_refuses_a_bad_row(tmp_path, shared_data):
+    out = tmp_path / "x.sqlite"
+    p = run(["build", str(shared_data / "wikipedia-map-modules" / "syria_module.lua"),
+             "-o", str(out)])
+    assert p.returncode == 2
+    assert "syria_module.lua:" in p.stderr and "Kharab Suluq" in p.stderr
+    assert not out.exists()
+    assert not list(tmp_path.iterdir())  # no temporary file left behind
+    assert_no_traceback(p)
 
 
 def test_build_reports_missing_source(tmp_path):
