@@ -44,7 +44,7 @@ from typing import Any
 
 from gazetteer._types import Place
 from gazetteer.exc import IndexUnavailableError
-from gazetteer.normalize import normalize, skeleton
+from gazetteer.normalize import keys, normalize
 
 __all__ = [
     "INDEX_FORMAT",
@@ -250,7 +250,7 @@ class _Builder:
                 # Cyrillic, CJK, Greek ... names: matched exactly, not keyed or blocked
                 key, skel = ex, ""
             else:
-                key, skel = normalize(name), skeleton(name)
+                key, skel = keys(name)
             nid = self.next_nid
             self.next_nid += 1
             rows.append((nid, pid, name, ex, key, skel, kind0 if i == 0 else 1))

@@ -39,7 +39,7 @@ from rapidfuzz import fuzz, process
 
 from gazetteer._types import Match, Place, Resolution
 from gazetteer.index import Index, IndexInfo, ensure_default_index, exact_key, query_blocks
-from gazetteer.normalize import normalize, skeleton
+from gazetteer.normalize import keys
 
 if TYPE_CHECKING:
     from geopy.location import Location
@@ -160,8 +160,7 @@ class Gazetteer:
     def _candidates(self, query: str) -> dict[int, tuple[float, str, str]]:
         """Return {pid: (quality, matched name, method)}, best quality per place."""
         ex = exact_key(query)
-        key = normalize(query)
-        skel = skeleton(query)
+        key, skel = keys(query)
         best: dict[int, tuple[float, str, str]] = {}
 
         def offer(pid: int, q: float, name: str, method: str) -> None:
