@@ -21,15 +21,18 @@ from typing import Any
 
 from gazetteer.exc import GazetteerError, Problem
 
-__all__ = ["main"]
+__all__ = ["UsageError", "load_inputs", "main"]
 
 log = logging.getLogger("geomap")
 
 EXIT_OK, EXIT_NOTHING, EXIT_BAD_INPUT = 0, 1, 2
 
 
-class _UsageError(Exception):
-    pass
+class UsageError(Exception):
+    """A command-line usage problem (exit 2 with the usage line); for subcommand modules."""
+
+
+_UsageError = UsageError
 
 
 def _date(text: str) -> dt.date:
@@ -90,6 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--title", help="title above the date")
     r.add_argument("--offline", action="store_true",
                    help="self-contained page: Leaflet inlined, no tiles, no external request")
+    r.add_argument("--basemap", metavar="FILE", action="append", default=[],
+                   help="vector outlines drawn under the data, e.g. country borders or "
+                        "rivers (repeatable; barriers are drawn too)")
     r.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="an .html file (one date, slider) or a folder (series)")
     r.add_argument("--overwrite", action="store_true", help="replace an existing series folder")
@@ -107,7 +113,22 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--since", type=_date,
                    help="gains and losses since this date (default: the day before)")
     a.add_argument("-o", "--output", required=True, metavar="FILE", help=".geojson or .gpkg")
+
+    r.set_defaults(handler=_render)
+    s.set_defaults(handler=_state)
+    a.set_defaults(handler=_areas)
+    # subcommands that live in their own modules: each has register(sub) -> None,
+    # which adds its parser(s) with set_defaults(handler=...)
+    from geomap import _cli_extract, _cli_report
+
+    _cli_extract.register(sub, add_inputs=_add_inputs)
+    _cli_report.register(sub, add_inputs=_add_inputs)
     return p
+
+
+def load_inputs(args: argparse.Namespace) -> Any:
+    """Load the scenario named by the common input options (for subcommand modules)."""
+    return _load(args)
 
 
 def _load(args: argparse.Namespace) -> Any:
@@ -233,6 +254,7 @@ def _render(args: argparse.Namespace) -> int:
         print("geomap: nothing to map: no placed events and no initial control", file=sys.stderr)
         return EXIT_NOTHING
     title = args.title
+    basemap = _basemap(args, sc)
     if args.slider:
         start = args.start or sc.dates[0]
         end = args.end or sc.dates[-1]
@@ -240,7 +262,7 @@ def _render(args: argparse.Namespace) -> int:
             raise _UsageError("--to is before --from")
         m = slider_map(cells=sc.tessellation().cells, intervals=sc.timeline.intervals(),
                        places=sc.places(), events=sc.events, actors=sc.actors, start=start,
-                       end=end, title=title, offline=args.offline)
+                       end=end, title=title, offline=args.offline, basemap=basemap)
         save_html(m, args.output)
         return EXIT_OK
     if args.start or args.end:
@@ -256,16 +278,26 @@ def _render(args: argparse.Namespace) -> int:
         series(args.output, dates=dates, states=sc.state,
                areas=lambda day: sc.layers(day, since=day - args.every),
                events=sc.events, actors=sc.actors, title=title, offline=args.offline,
-               overwrite=args.overwrite)
+               basemap=basemap, overwrite=args.overwrite)
         return EXIT_OK
     date = args.date or sc.dates[-1]
     since = args.since or date - dt.timedelta(days=1)
     m = control_map(date=date, states=sc.state(date), areas=sc.layers(date, since=since),
                     events=[e for e in sc.events
                             if e.date <= date and (e.date > since or not e.resolved)],
-                    actors=sc.actors, title=title, offline=args.offline)
+                    actors=sc.actors, title=title, offline=args.offline, basemap=basemap)
     save_html(m, args.output)
     return EXIT_OK
+
+
+def _basemap(args: argparse.Namespace, sc: Any) -> list[Any] | None:
+    """Vector layers drawn under the data: the user's --basemap files and the barriers."""
+    from geomap.io import read_basemap
+
+    frames = [read_basemap(f) for f in args.basemap]
+    if sc.barriers is not None:
+        frames.append(sc.barriers)
+    return frames or None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -280,12 +312,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from geomap.exc import GeomapError
 
     try:
-        if args.command == "render":
-            return _render(args)
-        if args.command == "state":
-            return _state(args)
-        return _areas(args)
-    except _UsageError as e:
+        return int(args.handler(args))
+    except (_UsageError, UsageError) as e:
         parser.print_usage(sys.stderr)
         print(f"geomap: error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -28,7 +28,7 @@ from pyproj import CRS
 from gazetteer.exc import Problem
 from geomap.exc import InputError
 
-__all__ = ["read_barriers", "read_region", "write_frame"]
+__all__ = ["read_barriers", "read_basemap", "read_region", "write_frame"]
 
 WGS84 = "EPSG:4326"
 _GEOJSON_SUFFIXES = (".geojson", ".json")
@@ -288,3 +288,23 @@ def read_barriers(path: str | os.PathLike[str]) -> gpd.GeoDataFrame:
     ['Euphrates']
     """
     return _read_checked(path, _LINES, "barrier")
+
+
+def read_basemap(path: str | os.PathLike[str]) -> gpd.GeoDataFrame:
+    """Read vector outlines (countries, rivers, roads) drawn under a map.
+
+    Lines and polygons are accepted (points are not: they would read as places).
+    Raises :class:`geomap.exc.InputError` like :func:`read_region`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = pathlib.Path(d) / "r.geojson"
+    ...     _ = p.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", '
+    ...         '"properties": {}, '
+    ...         '"geometry": {"type": "LineString", "coordinates": [[40, 35], [41, 34]]}}]}')
+    ...     len(read_basemap(p))
+    1
+    """
+    return _read_checked(path, _LINES + _POLYGONS, "basemap")
