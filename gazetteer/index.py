@@ -59,7 +59,7 @@ __all__ = [
     "normalizer_fingerprint",
 ]
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 """Version of the index layout; an index of another version is rebuilt or refused."""
 
 _BATCH = 20_000
@@ -96,6 +96,8 @@ CREATE TABLE blocks(
     block TEXT NOT NULL,
     rank INTEGER NOT NULL,
     nid INTEGER NOT NULL,
+    pid INTEGER NOT NULL,
+    key TEXT NOT NULL,
     PRIMARY KEY (block, rank, nid)
 ) WITHOUT ROWID;
 CREATE TABLE aliases(
@@ -114,16 +116,16 @@ _OTHER_SCRIPT = re.compile(
 
 # The SQL twin of block_keys(): tests check that both agree.
 _BLOCKS_SQL = """
-INSERT INTO blocks(block, rank, nid)
-SELECT block, rank, nid FROM (
-    SELECT 'p' || substr(s, 1, 2) || ':' || n AS block, rank, nid FROM (
-        SELECT nid, replace(skel, ' ', '') AS s, length(replace(key, ' ', '')) AS n,
-               -p.population AS rank
+INSERT INTO blocks(block, rank, nid, pid, key)
+SELECT block, rank, nid, pid, key FROM (
+    SELECT 'p' || substr(s, 1, 2) || ':' || n AS block, rank, nid, pid, key FROM (
+        SELECT nid, pid, key, replace(skel, ' ', '') AS s,
+               length(replace(key, ' ', '')) AS n, -p.population AS rank
         FROM names JOIN places p USING (pid) WHERE skel != '' AND key != '')
     UNION ALL
-    SELECT 's' || substr(s, -2) || ':' || n AS block, rank, nid FROM (
-        SELECT nid, replace(skel, ' ', '') AS s, length(replace(key, ' ', '')) AS n,
-               -p.population AS rank
+    SELECT 's' || substr(s, -2) || ':' || n AS block, rank, nid, pid, key FROM (
+        SELECT nid, pid, key, replace(skel, ' ', '') AS s,
+               length(replace(key, ' ', '')) AS n, -p.population AS rank
         FROM names JOIN places p USING (pid) WHERE skel != '' AND key != '')
 ) ORDER BY block, rank, nid
 """
@@ -170,7 +172,7 @@ def block_keys(key: str, skel: str) -> tuple[str, ...]:
     return (f"p{s[:2]}:{n}", f"s{s[-2:]}:{n}")
 
 
-def query_blocks(key: str, skel: str, *, spread: int = 2) -> list[str]:
+def query_blocks(key: str, skel: str, *, spread: int = 1) -> list[str]:
     """Return the blocks a fuzzy query reads (its letters, key lengths ± ``spread``)."""
     n = len(key.replace(" ", ""))
     s = skel.replace(" ", "")
@@ -489,6 +491,9 @@ class Index:
         try:
             self.con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
                                        check_same_thread=False)
+            # memory-mapped reads and a larger page cache: lookups touch scattered pages
+            self.con.execute("PRAGMA mmap_size = 1073741824")
+            self.con.execute("PRAGMA cache_size = -65536")
             fmt = self.con.execute("SELECT value FROM meta WHERE key='format'").fetchone()
         except sqlite3.DatabaseError as e:
             msg = f"{self.path}: not a gazetteer index ({e})"
@@ -523,43 +528,63 @@ class Index:
         )
 
     # -- lookups ----------------------------------------------------------------------
-    def candidates(
-        self, exact: str, key: str, skel: str, *, limit: int = 400
-    ) -> list[tuple[Any, ...]]:
-        """Return name rows equal to the query on exact form, key or skeleton.
+    def candidates(self, exact: str, key: str, *, limit: int = 400) -> list[tuple[Any, ...]]:
+        """Return name rows equal to the query on exact form or normalized key.
 
-        Rows are ``(nid, pid, name, exact, key, skel, kind)``; skeletons shorter
-        than three letters are not looked up (too many homonyms).
+        Rows are ``(nid, pid, name, exact, key, skel, kind)``.
         """
         cols = "nid, pid, name, exact, key, skel, kind"
-        rows = self.con.execute(
+        return self.con.execute(
             f"SELECT {cols} FROM names WHERE exact = ? UNION "
             f"SELECT {cols} FROM names WHERE key = ? LIMIT ?",
             (exact, key, limit),
         ).fetchall()
-        if len(skel) >= 3:
-            rows += self.con.execute(
-                f"SELECT {cols} FROM names WHERE skel = ? LIMIT ?", (skel, limit)
-            ).fetchall()
-        return rows
+
+    def skeleton_candidates(self, skel: str, *, limit: int = 200) -> list[tuple[int, int, str, str]]:
+        """Return ``(nid, pid, name, key)`` of names with this skeleton."""
+        return self.con.execute(
+            "SELECT nid, pid, name, key FROM names WHERE skel = ? LIMIT ?", (skel, limit)
+        ).fetchall()
 
     def block_candidates(
-        self, blocks: Sequence[str], *, per_block: int = 600
-    ) -> list[tuple[Any, ...]]:
-        """Return name rows of the given fuzzy blocks (each capped, prominent first)."""
-        out: list[tuple[Any, ...]] = []
-        sql = ("SELECT n.nid, n.pid, n.name, n.exact, n.key, n.skel, n.kind FROM "
-               "(SELECT nid FROM blocks WHERE block = ? ORDER BY rank LIMIT ?) b "
-               "JOIN names n ON n.nid = b.nid")
+        self, blocks: Sequence[str], *, per_block: int = 200
+    ) -> list[tuple[int, int, str]]:
+        """Return ``(nid, pid, key)`` of the given fuzzy blocks, each capped, prominent first.
+
+        The blocks table holds the key itself (a covering, clustered table), so a
+        block is one contiguous range read, with no lookups into ``names``.
+        """
+        out: list[tuple[int, int, str]] = []
+        sql = "SELECT nid, pid, key FROM blocks WHERE block = ? ORDER BY rank LIMIT ?"
         for blk in blocks:
             out += self.con.execute(sql, (blk, per_block)).fetchall()
         return out
+
+    def names_by_nid(self, nids: Sequence[int]) -> dict[int, str]:
+        """Return ``{nid: name as written}``."""
+        q = ",".join("?" * len(nids))
+        return dict(self.con.execute(f"SELECT nid, name FROM names WHERE nid IN ({q})",
+                                     list(nids)))
 
     def alias(self, exact: str) -> str | None:
         """Return the place id a user alias pins this spelling to, if any."""
         row = self.con.execute("SELECT place_id FROM aliases WHERE exact = ?",
                                (exact,)).fetchone()
         return row[0] if row else None
+
+    def place_rows(self, pids: Iterable[int]) -> dict[int, tuple[Any, ...]]:
+        """Return the raw place rows (``pid, id, name, lat, lon, country, admin1, fclass,
+        fcode, population, source, mark``) of the given internal ids.
+        """  # noqa: D205
+        ids = list(pids)
+        out: dict[int, tuple[Any, ...]] = {}
+        for chunk in _batched(ids, 500):
+            q = ",".join("?" * len(chunk))
+            for row in self.con.execute(
+                f"SELECT {_PLACE_COLUMNS} FROM places WHERE pid IN ({q})", chunk
+            ):
+                out[row[0]] = row
+        return out
 
     def places(self, pids: Iterable[int]) -> dict[int, Place]:
         """Return the places of the given internal ids (names not loaded)."""
@@ -606,6 +631,7 @@ class Index:
 
 
 def _place(row: Sequence[Any]) -> Place:
+    """Build a Place from a raw ``places`` row."""
     _pid, pid_text, name, lat, lon, country, admin1, fclass, fcode, pop, source, mark = row
     return Place(id=pid_text, name=name, lat=lat, lon=lon, country=country, admin1=admin1,
                  feature_class=fclass, feature_code=fcode, population=pop or 0,

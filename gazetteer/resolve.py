@@ -38,7 +38,14 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import fuzz, process
 
 from gazetteer._types import Match, Place, Resolution
-from gazetteer.index import Index, IndexInfo, ensure_default_index, exact_key, query_blocks
+from gazetteer.index import (
+    Index,
+    IndexInfo,
+    _place,
+    ensure_default_index,
+    exact_key,
+    query_blocks,
+)
 from gazetteer.normalize import keys
 
 if TYPE_CHECKING:
@@ -89,17 +96,23 @@ def _proximity(km: float) -> float:
 
 def _prominence(p: Place) -> float:
     """Return a prominence in [0, 1] from population, feature class and source."""
-    pop = min(1.0, math.log10(p.population + 1) / 6.5) if p.population > 0 else 0.0
-    cls = p.feature_class or "P"
-    if p.id.startswith(_REGIONAL_PREFIXES):
+    return _prominence_of(p.id, p.population, p.feature_class, p.feature_code)
+
+
+def _prominence_of(
+    place_id: str, population: int, feature_class: str | None, feature_code: str | None
+) -> float:
+    pop = min(1.0, math.log10(population + 1) / 6.5) if population > 0 else 0.0
+    cls = feature_class or "P"
+    if place_id.startswith(_REGIONAL_PREFIXES):
         # a hand-made or regional table (the curated one, a Wikipedia module, a user's
         # CSV): someone added the place on purpose, so it counts as prominent in its area
         return max(0.8, pop)
     if cls in ("P", "A"):
         base = 0.25
-        if (p.feature_code or "").startswith(("PPLC", "PCL")):
+        if (feature_code or "").startswith(("PPLC", "PCL")):
             base = 0.9
-        elif (p.feature_code or "").startswith(("PPLA", "ADM1")):
+        elif (feature_code or "").startswith(("PPLA", "ADM1")):
             base = 0.6
         return max(base, pop)
     if cls == "S":
@@ -179,34 +192,39 @@ class Gazetteer:
             return best
         # a key of one or two letters ("zzzzzz" -> "z") matches only exactly
         short = len(key.replace(" ", "")) < 3
-        for _nid, pid, name, n_exact, n_key, n_skel, _kind in self.index.candidates(
-            ex, key, "" if short else skel
-        ):
+        for _nid, pid, name, n_exact, n_key, _skel, _kind in self.index.candidates(ex, key):
             if n_exact == ex:
                 offer(pid, 1.0, name, "exact")
-            elif short:
-                continue
-            elif key and n_key == key:
+            elif not short and key and n_key == key:
                 offer(pid, 0.95, name, "normalized")
-            elif n_skel == skel:
-                # same consonants: as good as the keys are alike
+        if short:
+            return best
+        top = max((q for q, _, _ in best.values()), default=0.0)
+        if top < 0.95 and len(skel) >= 3:
+            # same consonants (also Arabic script against romanizations): as good as the
+            # keys are alike
+            for _nid, pid, name, n_key in self.index.skeleton_candidates(skel):
                 r = fuzz.ratio(key, n_key) / 100.0
-                offer(pid, 0.5 + 0.45 * r, name, "skeleton")
-        if not short and (not best or max(q for q, _, _ in best.values()) < 0.9):
+                offer(pid, 0.3 + 0.65 * r, name, "skeleton")
+            top = max((q for q, _, _ in best.values()), default=0.0)
+        if top < 0.9:
             self._fuzzy(key, skel, offer)
         return best
 
-    def _fuzzy(self, key: str, skel: str, offer: Any, *, cutoff: float = 0.6) -> None:
+    def _fuzzy(self, key: str, skel: str, offer: Any, *, cutoff: float = 0.75) -> None:
         rows = self.index.block_candidates(query_blocks(key, skel))
         if not rows:
             return
-        choices = {i: r[4] for i, r in enumerate(rows)}
-        for _choice, score, i in process.extract(
-            key, choices, scorer=fuzz.ratio, processor=None, limit=40,
-            score_cutoff=cutoff * 100,
-        ):
-            _nid, pid, name, _e, _k, _s, _kind = rows[i]
-            offer(pid, score / 100.0, name, "fuzzy")
+        hits = process.extract(key, [r[2] for r in rows], scorer=fuzz.ratio, processor=None,
+                               limit=40, score_cutoff=cutoff * 100)
+        if not hits:
+            return
+        names = self.index.names_by_nid([rows[i][0] for _k, _s, i in hits])
+        for _k, score, i in hits:
+            nid, pid, _key = rows[i]
+            r = score / 100.0
+            # a near miss is a weaker answer than an equal key: 0.95 -> 0.87, 0.85 -> 0.71
+            offer(pid, max(0.0, 1.6 * r - 0.65), names[nid], "fuzzy")
 
     # -- ranking -------------------------------------------------------------------------
     def _rank(
@@ -216,7 +234,9 @@ class Gazetteer:
         near: tuple[float, float] | None,
         country: str | Sequence[str] | None,
         bbox: tuple[float, float, float, float] | None,
+        keep: int = 30,
     ) -> list[Match]:
+        """Return the ``keep`` best matches, best first (ties by place id)."""
         cands = self._candidates(query)
         words = [w for w in query.split() if w.casefold().strip(".,") not in _DESCRIPTORS]
         if words and len(words) < len(query.split()):
@@ -227,30 +247,35 @@ class Gazetteer:
                     cands[pid] = (q * 0.97, name, method)
         if not cands:
             return []
-        places = self.index.places(cands)
+        rows = self.index.place_rows(cands)
         countries = None
         if country:
             countries = {country.upper()} if isinstance(country, str) else {
                 c.upper() for c in country}
-        out: list[Match] = []
-        for pid, (q, name, method) in cands.items():
-            p = places.get(pid)
-            if p is None:
+        scored: list[tuple[float, str, int, float | None]] = []
+        for pid, (q, _name, _method) in cands.items():
+            row = rows.get(pid)
+            if row is None:
                 continue
-            if countries is not None and (p.country or "").upper() not in countries:
+            _pid, place_id, _n, lat, lon, ctry, _a1, fclass, fcode, pop, _src, _mark = row
+            if countries is not None and (ctry or "").upper() not in countries:
                 continue
             if bbox is not None:
                 s, w, n, e = bbox
-                if not (s <= p.lat <= n and w <= p.lon <= e):
+                if not (s <= lat <= n and w <= lon <= e):
                     continue
-            score = q * (0.85 + 0.15 * _prominence(p))
+            score = q * (0.85 + 0.15 * _prominence_of(place_id, pop or 0, fclass, fcode))
             dist = None
             if near is not None:
-                dist = haversine_km(near[0], near[1], p.lat, p.lon)
+                dist = haversine_km(near[0], near[1], lat, lon)
                 score *= 0.75 + 0.25 * _proximity(dist)
-            out.append(Match(place=p, matched=name, score=round(score, 6), method=method,
+            scored.append((round(score, 6), place_id, pid, dist))
+        scored.sort(key=lambda t: (-t[0], t[1]))
+        out: list[Match] = []
+        for score, _id, pid, dist in scored[:keep]:
+            _q, name, method = cands[pid]
+            out.append(Match(place=_place(rows[pid]), matched=name, score=score, method=method,
                              distance_km=None if dist is None else round(dist, 3)))
-        out.sort(key=lambda m: (-m.score, m.place.id))
         return out
 
     def _decide(
@@ -311,7 +336,7 @@ class Gazetteer:
         Resolution
         """
         cut = self.min_score if min_score is None else min_score
-        ranked = self._rank(name, near=near, country=country, bbox=bbox)
+        ranked = self._rank(name, near=near, country=country, bbox=bbox, keep=max(30, limit + 1))
         return self._decide(name, ranked, limit=limit, min_score=cut)
 
     def resolve_batch(
@@ -353,7 +378,7 @@ class Gazetteer:
         ['a:sy', 'd:sy']
         """
         cut = self.min_score if min_score is None else min_score
-        ranked = [self._rank(n, near=near, country=country, bbox=bbox)[:25] for n in names]
+        ranked = [self._rank(n, near=near, country=country, bbox=bbox, keep=25) for n in names]
         base = [[m.score for m in r] for r in ranked]
         for _ in range(2):
             new_ranked = []
