@@ -215,3 +215,46 @@ def test_acled_export_renders(tmp_path, default_gazetteer):
     p = run("state", str(files[0]), "--date", "2030-01-01", "--format", "csv")
     assert p.returncode in (0, 1), p.stderr
     assert "Traceback" not in p.stderr
+
+
+@pytest.mark.browser
+def test_example_map_in_chromium(tmp_path, default_gazetteer):
+    """The seed map, offline, in headless Chromium: no JS errors, no requests, the layers."""
+    import datetime as dt
+
+    from _browser import launch_chromium, open_page
+
+    from geomap.scenario import load_scenario
+
+    out = tmp_path / "dz.html"
+    p = run("render", EVENTS, "--initial", INITIAL, "--barrier", BARRIER, "--date",
+            "2016-01-18", "--offline", "-o", str(out))
+    assert p.returncode == 0, p.stderr
+    sc = load_scenario(EVENTS, initial=INITIAL, barriers=BARRIER)
+    day = dt.date(2016, 1, 18)
+    lay = sc.layers(day, since=day - dt.timedelta(days=1))
+    n_areas = int(lay["kind"].isin(["area", "contested"]).sum())
+    n_fronts = int((lay["kind"] == "frontline").sum())
+    n_changes = int(lay["kind"].isin(["gain", "loss"]).sum())
+    n_places = len(sc.state(day))
+    gen = launch_chromium()
+    browser = next(gen)
+    try:
+        opened = open_page(browser, out)
+        page = opened.page
+        page.wait_for_timeout(300)
+        assert opened.errors == []
+        assert opened.blocked == []
+        counts = page.evaluate("""() => Object.fromEntries(Object.entries(GeoMap.layers).map(
+            ([k, v]) => [k, v.getLayers().length]))""")
+        assert counts["Areas"] == n_areas
+        assert counts["Frontlines"] == n_fronts >= 1
+        assert counts["Changes"] == n_changes >= 2
+        assert counts["Places"] == n_places
+        assert counts["Events"] >= 4  # Baghaliyah, Ayyash, Saiqa Camp, Heart Hospital, ...
+        assert counts["Basemap"] == 1  # the Euphrates
+        legend = page.inner_text(".geomap-legend")
+        assert "Islamic State" in legend and "Syrian government" in legend
+        assert page.inner_text(".geomap-title .geomap-date") == "2016-01-18"
+    finally:
+        next(gen, None)
