@@ -58,10 +58,18 @@ class Place:
 
     @property
     def feature(self) -> str | None:
-        """``"P.PPLA"``-style feature string, or ``None``."""
-        if not self.feature_class and not self.feature_code:
-            return None
-        return f"{self.feature_class or ''}.{self.feature_code or ''}"
+        """``"P.PPLA"``-style feature string (``"P"`` without a code), or ``None``.
+
+        Examples
+        --------
+        >>> Place("x:1", "A", 0.0, 0.0, feature_class="P", feature_code="PPLA").feature
+        'P.PPLA'
+        >>> Place("x:1", "A", 0.0, 0.0, feature_class="P").feature
+        'P'
+        """
+        if not self.feature_code:
+            return self.feature_class or None
+        return f"{self.feature_class or ''}.{self.feature_code}"
 
 
 @dataclass(frozen=True, slots=True)
