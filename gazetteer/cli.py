@@ -306,6 +306,18 @@ def _download(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_error(e: BaseException, prog: str) -> None:
+    """Print an error: each located problem as ``FILE:LINE: column: message``."""
+    problems = getattr(e, "problems", None)
+    if problems:
+        for prob in problems:
+            print(str(prob), file=sys.stderr)
+        print(f"{prog}: {len(problems)} problem(s); nothing was written", file=sys.stderr)
+        return
+    for line in str(e).splitlines():
+        print(f"{prog}: error: {line}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``gazetteer`` command line; return the exit code."""
     parser = _parser()
@@ -328,8 +340,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"gazetteer: error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except GazetteerError as e:
-        for line in str(e).splitlines():
-            print(f"gazetteer: error: {line}", file=sys.stderr)
+        _print_error(e, "gazetteer")
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # e.g. piped into `head`
         return EXIT_OK

@@ -300,6 +300,18 @@ def _basemap(args: argparse.Namespace, sc: Any) -> list[Any] | None:
     return frames or None
 
 
+def _print_error(e: BaseException, prog: str) -> None:
+    """Print an error: each located problem as ``FILE:LINE: column: message``."""
+    problems = getattr(e, "problems", None)
+    if problems:
+        for prob in problems:
+            print(str(prob), file=sys.stderr)
+        print(f"{prog}: {len(problems)} problem(s); nothing was written", file=sys.stderr)
+        return
+    for line in str(e).splitlines():
+        print(f"{prog}: error: {line}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``geomap`` command line; return the exit code."""
     parser = _parser()
@@ -318,8 +330,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"geomap: error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (GeomapError, GazetteerError) as e:
-        for line in str(e).splitlines():
-            print(f"geomap: error: {line}", file=sys.stderr)
+        _print_error(e, "geomap")
         return EXIT_BAD_INPUT
     except FileNotFoundError as e:
         print(f"geomap: error: {e.filename}: no such file", file=sys.stderr)
