@@ -99,6 +99,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="an .html file (one date, slider) or a folder (series)")
     r.add_argument("--overwrite", action="store_true", help="replace an existing series folder")
+    r.add_argument("--png", metavar="FILE",
+                   help="also write a PNG picture of the map (one date or slider), via "
+                        "headless Chromium")
 
     s = sub.add_parser("state", help="control state per place on a date, as data")
     _add_inputs(s, geometry=False)
@@ -264,8 +267,11 @@ def _render(args: argparse.Namespace) -> int:
                        places=sc.places(), events=sc.events, actors=sc.actors, start=start,
                        end=end, title=title, offline=args.offline, basemap=basemap)
         save_html(m, args.output)
+        _png(args)
         return EXIT_OK
     if args.start or args.end:
+        if args.png:
+            raise _UsageError("--png takes one map: a --date or the --slider, not a series")
         start = args.start or sc.dates[0]
         end = args.end or sc.dates[-1]
         if end < start:
@@ -287,7 +293,15 @@ def _render(args: argparse.Namespace) -> int:
                             if e.date <= date and (e.date > since or not e.resolved)],
                     actors=sc.actors, title=title, offline=args.offline, basemap=basemap)
     save_html(m, args.output)
+    _png(args)
     return EXIT_OK
+
+
+def _png(args: argparse.Namespace) -> None:
+    if args.png:
+        from geomap.png import snapshot_png
+
+        snapshot_png(args.output, args.png)
 
 
 def _basemap(args: argparse.Namespace, sc: Any) -> list[Any] | None:

@@ -258,3 +258,15 @@ def test_example_map_in_chromium(tmp_path, default_gazetteer):
         assert page.inner_text(".geomap-title .geomap-date") == "2016-01-18"
     finally:
         next(gen, None)
+
+
+@pytest.mark.browser
+def test_render_png(tmp_path, default_gazetteer):
+    png = tmp_path / "dz.png"
+    p = run("render", EVENTS, "--initial", INITIAL, "--barrier", BARRIER, "--date",
+            "2016-01-18", "--offline", "-o", str(tmp_path / "dz.html"), "--png", str(png))
+    assert p.returncode == 0, p.stderr
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+    p = run("render", EVENTS, "--from", "2016-01-15", "--to", "2016-01-16",
+            "-o", str(tmp_path / "series"), "--png", str(tmp_path / "s.png"))
+    assert p.returncode == 2 and "--png takes one map" in p.stderr
