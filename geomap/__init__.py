@@ -19,6 +19,7 @@ from geomap.exc import GeomapError, InputError, UnresolvedPlacesError
 if TYPE_CHECKING:
     from geomap.actors import Actor, ActorRegistry
     from geomap.events import EventTable, ResolvedEvents, read_acled, read_events, resolve_events
+    from geomap.extract import extract_events
     from geomap.geometry import Tessellation, changes, control_areas, frontlines, layers, tessellate
     from geomap.io import read_barriers, read_region, write_frame
     from geomap.png import snapshot_png
@@ -63,6 +64,7 @@ _LAZY = {
     "embed": "geomap.report",
     "MapView": "geomap.report",
     "snapshot_png": "geomap.png",
+    "extract_events": "geomap.extract",
     "Scenario": "geomap.scenario",
     "load_scenario": "geomap.scenario",
 }
@@ -88,6 +90,7 @@ __all__ = [
     "control_areas",
     "control_map",
     "embed",
+    "extract_events",
     "frontlines",
     "layers",
     "load_scenario",
