@@ -7,7 +7,8 @@ Prints (see ``benchmarks/README.md`` for a recorded run) the wall time of:
 3. :func:`geomap.geometry.tessellate` (once, default region, one barrier river);
 4. areas on every change date in the range: ``control_areas`` + ``frontlines`` +
    ``changes`` against the previous change date (what ``layers(..., previous_states=)``
-   returns, without computing the previous areas twice);
+   returns), the last two given ``cells=`` so that they take the cell-based paths
+   (frontlines from the cell adjacency, gains/losses from the changed cells);
 5. building and saving the offline slider map (``slider_map`` + ``save_html``);
 
 and the slider file's size beside the naive approach of one full feature set per day,
@@ -359,11 +360,11 @@ def main(argv: list[str] | None = None) -> int:
             b = time.perf_counter()
             areas = control_areas(tess, frame)
             c = time.perf_counter()
-            front = frontlines(areas)
+            front = frontlines(areas, cells=tess)
             e = time.perf_counter()
             parts = [areas, front]
             if prev is not None:
-                parts.append(changes(prev, areas))
+                parts.append(changes(prev, areas, cells=tess))
             f = time.perf_counter()
             t_frames += b - a
             t_areas += c - b

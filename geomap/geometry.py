@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any
 
 import geopandas as gpd
@@ -49,6 +50,9 @@ _FRONT_COLUMNS = ["kind", "controller", "a", "b", "geometry"]
 _CHANGE_COLUMNS = ["kind", "controller", "geometry"]
 _LAYER_COLUMNS = ["kind", "controller", "status", "contenders", "place_ids", "a", "b", "geometry"]
 
+#: Longest Voronoi edge (metres) reprojected by its end points only (see :func:`_densify`).
+_MAX_EDGE_M = 10_000.0
+
 #: Snapping distance (degrees, ~0.1 mm) used to clean the cell coverage of overlay round-off.
 _SNAP_DEG = 1e-9
 
@@ -72,11 +76,45 @@ class Tessellation:
         The input rows of places that got no cell, plus a ``reason`` column
         (``"outside region"``, ``"no coordinates"``, ``"invalid coordinates"``),
         sorted by ``place_id``.
+    coverage_valid : bool
+        Whether ``cells`` is a valid polygon coverage (checked once, at
+        construction, when not given): areas, frontlines and gains/losses then
+        take their fast, cell-based paths. :func:`tessellate` always makes one.
     """
 
     cells: gpd.GeoDataFrame
     region: BaseGeometry
     outside: gpd.GeoDataFrame
+    coverage_valid: bool | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        if self.coverage_valid is None:
+            geoms = np.asarray(self.cells.geometry.values, dtype=object)
+            valid = bool(shapely.coverage_is_valid(geoms)) if len(geoms) else True
+            object.__setattr__(self, "coverage_valid", valid)
+
+    @cached_property
+    def _index(self) -> _CellIndex:
+        """Per-cell lookups reused for every date (built on first use)."""
+        return _CellIndex(_cells_frame(self.cells), coverage_valid=bool(self.coverage_valid))
+
+    @property
+    def adjacency(self) -> gpd.GeoDataFrame:
+        """Shared edges of neighbouring cells (computed once, on first use).
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            Columns ``i``, ``j`` (row positions in :attr:`cells`, ``i < j``) and
+            ``geometry``: one LineString per part of the boundary the two cells
+            share (cells touching at a point only are not neighbours); EPSG:4326;
+            sorted by ``i``, ``j``. Empty when the cells are not a valid coverage.
+        """
+        index = self._index
+        i, j, lines = index.adjacency
+        return gpd.GeoDataFrame(
+            {"i": i, "j": j}, geometry=gpd.GeoSeries(lines, crs=WGS84), crs=WGS84
+        )
 
 
 # --------------------------------------------------------------------------- helpers
@@ -131,8 +169,34 @@ def _as_geometry(value: RegionLike | None, what: str) -> BaseGeometry | None:
 def _metric_crs(*geoms: BaseGeometry | None) -> CRS:
     """Return the UTM CRS of the bounds of the given EPSG:4326 geometries."""
     present = [g for g in geoms if g is not None and not g.is_empty]
+    if not present:
+        return _utm_at(0.0, 0.0)
+    bounds = shapely.bounds(np.asarray(present, dtype=object))
+    return _metric_crs_of_bounds(
+        (
+            float(bounds[:, 0].min()),
+            float(bounds[:, 1].min()),
+            float(bounds[:, 2].max()),
+            float(bounds[:, 3].max()),
+        )
+    )
+
+
+def _metric_crs_of_bounds(bounds: tuple[float, float, float, float]) -> CRS:
+    """UTM CRS of EPSG:4326 bounds, as :meth:`~geopandas.GeoSeries.estimate_utm_crs` picks it.
+
+    geopandas asks the PROJ database for the UTM zone of the bounds' centre (a
+    slow query): the answer is cached per centre, rounded to 1e-6 degrees.
+    """
+    minx, miny, maxx, maxy = bounds
+    return _utm_at(round((minx + maxx) / 2, 6), round((miny + maxy) / 2, 6))
+
+
+@lru_cache(maxsize=1024)
+def _utm_at(x: float, y: float) -> CRS:
+    """UTM CRS (WGS 84) of the point ``(x, y)`` (EPSG:3857 where no zone applies)."""
     try:
-        return gpd.GeoSeries(present, crs=WGS84).estimate_utm_crs()
+        return gpd.GeoSeries([shapely.Point(x, y)], crs=WGS84).estimate_utm_crs()
     except RuntimeError:  # pragma: no cover - only for extents no UTM zone covers
         return CRS.from_user_input("EPSG:3857")
 
@@ -153,7 +217,9 @@ def _split_ids(value: Any) -> list[str]:
 
 def _values(series: pd.Series) -> np.ndarray:
     """Return the values of a column as an object array with None for every missing value."""
-    return np.array([_none_if_missing(v) for v in series.tolist()], dtype=object)
+    out = np.asarray(series.to_numpy(dtype=object), dtype=object).copy()
+    out[pd.isna(out)] = None
+    return out
 
 
 def _none_if_missing(value: Any) -> Any:
@@ -260,13 +326,19 @@ def _wedges(point: BaseGeometry, n: int, radius: float) -> list[BaseGeometry]:
 
 def _transform(geoms: Any, src: Any, dst: Any) -> np.ndarray:
     """Reproject an array of shapely geometries (x = longitude / easting)."""
-    transformer = Transformer.from_crs(src, dst, always_xy=True)
+    transformer = _transformer(CRS.from_user_input(src), CRS.from_user_input(dst))
 
     def func(xy: np.ndarray) -> np.ndarray:
         x, y = transformer.transform(xy[:, 0], xy[:, 1])
         return np.column_stack([x, y])
 
     return np.asarray(shapely.transform(np.asarray(geoms, dtype=object), func), dtype=object)
+
+
+@lru_cache(maxsize=64)
+def _transformer(src: CRS, dst: CRS) -> Transformer:
+    """Return a cached ``always_xy`` transformer (building one queries the PROJ database)."""
+    return Transformer.from_crs(src, dst, always_xy=True)
 
 
 def _voronoi(points_m: np.ndarray, zone_m_bounds: tuple[float, float, float, float]) -> np.ndarray:
@@ -278,7 +350,46 @@ def _voronoi(points_m: np.ndarray, zone_m_bounds: tuple[float, float, float, flo
         return np.asarray([frame], dtype=object)
     coords = shapely.get_coordinates(points_m)
     vor = shapely.voronoi_polygons(shapely.multipoints(coords), extend_to=frame, ordered=True)
-    return shapely.get_parts(vor).astype(object)
+    return _densify(shapely.get_parts(vor).astype(object), _MAX_EDGE_M)
+
+
+def _densify(polygons: np.ndarray, max_len: float) -> np.ndarray:
+    """Split polygon edges longer than ``max_len`` (metres), identically on both sides.
+
+    A straight Voronoi edge in UTM is a curve in longitude/latitude: reprojecting a
+    long edge by its end points only would move it by metres (tens of metres for a
+    100 km edge) and a cell could miss its own place. The new vertices of an edge are
+    computed from its lexicographically lower end, so the two cells sharing the edge
+    get bit-identical vertices and stay a coverage. Polygons without holes only.
+    """
+    coords, owner = shapely.get_coordinates(polygons, return_index=True)
+    if len(coords) < 2:
+        return polygons
+    same = owner[:-1] == owner[1:]
+    p, q = coords[:-1][same], coords[1:][same]
+    edge_owner = owner[:-1][same]
+    n = np.maximum(np.ceil(np.hypot(*(q - p).T) / max_len).astype(np.int64), 1)
+    if (n == 1).all():
+        return polygons
+    swap = (q[:, 0] < p[:, 0]) | ((q[:, 0] == p[:, 0]) & (q[:, 1] < p[:, 1]))
+    lo, hi = np.where(swap[:, None], q, p), np.where(swap[:, None], p, q)
+    # every edge emits its start point and its n - 1 inner points, in ring order
+    edge = np.repeat(np.arange(len(n)), n)
+    k = np.arange(len(edge)) - np.repeat(np.cumsum(n) - n, n)  # 0 = start, 1..n-1 inner
+    step = np.where(swap[edge], n[edge] - k, k)
+    t = (step / n[edge])[:, None]
+    pts = lo[edge] + (hi[edge] - lo[edge]) * t
+    pts[k == 0] = p[edge[k == 0]]
+    ring_owner = edge_owner[edge]
+    # close every ring with its first point
+    starts = np.flatnonzero(np.r_[True, ring_owner[1:] != ring_owner[:-1]])
+    ends = np.r_[starts[1:], len(pts)]
+    out_pts = np.insert(pts, ends, pts[starts], axis=0)
+    out_owner = np.insert(ring_owner, ends, ring_owner[starts])
+    rings = shapely.linearrings(out_pts, indices=out_owner)
+    result = np.asarray(polygons, dtype=object).copy()
+    result[np.unique(out_owner)] = shapely.polygons(rings)
+    return result
 
 
 def _clip(cells: np.ndarray, zone: BaseGeometry) -> np.ndarray:
@@ -448,11 +559,13 @@ def tessellate(
         cell_geoms.extend(_clip(np.asarray(pieces, dtype=object), zone))
 
     cells_4326 = np.asarray(cell_geoms, dtype=object)
-    if not shapely.coverage_is_valid(cells_4326):
+    valid = bool(shapely.coverage_is_valid(cells_4326))
+    if not valid:
         # overlay round-off can leave shared edges a few ulps apart: snap them together
         cells_4326 = _polygonal_array(
             shapely.coverage_clean(cells_4326, snapping_distance=_SNAP_DEG)
         )
+        valid = bool(shapely.coverage_is_valid(cells_4326[~shapely.is_empty(cells_4326)]))
     cells = gpd.GeoDataFrame(
         {"place_id": pd.Series(cell_ids, dtype=object)}, geometry=cells_4326, crs=WGS84
     )
@@ -471,10 +584,15 @@ def tessellate(
     outside = places.loc[has_reason].copy()
     outside["reason"] = reason[has_reason]
     outside = outside.iloc[np.argsort(ids[has_reason].to_numpy(), kind="stable")]
-    return Tessellation(cells=cells, region=region_geom, outside=outside.reset_index(drop=True))
+    return Tessellation(
+        cells=cells,
+        region=region_geom,
+        outside=outside.reset_index(drop=True),
+        coverage_valid=valid,
+    )
 
 
-# --------------------------------------------------------------------------- control areas
+# --------------------------------------------------------------------------- per-cell lookups
 
 
 def _cells_frame(cells: Tessellation | gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -485,17 +603,96 @@ def _cells_frame(cells: Tessellation | gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return _to_wgs84(frame)
 
 
+class _CellIndex:
+    """What every date needs from a set of cells, computed once.
+
+    ``keys`` are the strings states are joined on (``str(place_id)``), ``ids``
+    the ids written to ``place_ids`` (stripped; ``""`` for a cell without a
+    place) and ``rank`` their position in the sorted distinct ids (-1 for none).
+    """
+
+    def __init__(self, frame: gpd.GeoDataFrame, *, coverage_valid: bool | None = None) -> None:
+        self.geoms = np.asarray(frame.geometry.values, dtype=object)
+        raw = _values(frame["place_id"])
+        self.known = pd.notna(raw)
+        self.keys = np.array([str(v) if v is not None else "" for v in raw], dtype=object)
+        self.ids = np.array([str(v).strip() if v is not None else "" for v in raw], dtype=object)
+        self.unique_ids = np.array(sorted(set(self.ids.tolist()) - {""}), dtype=object)
+        rank = pd.Index(self.unique_ids, dtype=object).get_indexer(self.ids)
+        self.rank = np.asarray(rank, dtype=np.int64)
+        if coverage_valid is None:
+            coverage_valid = (
+                bool(shapely.coverage_is_valid(self.geoms)) if len(self.geoms) else True
+            )
+        self.coverage = coverage_valid
+
+    @cached_property
+    def metric(self) -> CRS:
+        """UTM CRS of the cells' bounds (for the sliver threshold)."""
+        if len(self.geoms) == 0:
+            return _utm_at(0.0, 0.0)
+        return _metric_crs(*self.geoms[~shapely.is_empty(self.geoms)])
+
+    @cached_property
+    def adjacency(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(i, j, line)``: the LineStrings shared by cells ``i < j`` (a valid coverage only)."""
+        none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object))
+        if not self.coverage or len(self.geoms) < 2:
+            return none
+        left, right = shapely.STRtree(self.geoms).query(self.geoms, predicate="intersects")
+        keep = left < right
+        left, right = left[keep], right[keep]
+        boundary = shapely.boundary(self.geoms)
+        shared = shapely.intersection(boundary[left], boundary[right])
+        # keep the line parts (cells touching at a point only are not neighbours)
+        parts, pair = shapely.get_parts(shared, return_index=True)
+        while True:
+            multi = np.isin(shapely.get_type_id(parts), (4, 5, 6, 7))
+            if not multi.any():
+                break
+            sub, at = shapely.get_parts(parts[multi], return_index=True)
+            parts = np.concatenate([parts[~multi], sub])
+            pair = np.concatenate([pair[~multi], pair[multi][at]])
+        line = (shapely.get_type_id(parts) == 1) & ~shapely.is_empty(parts)
+        parts, pair = parts[line], pair[line]
+        if len(parts) == 0:
+            return none
+        order = np.argsort(pair, kind="stable")
+        parts, pair = parts[order], pair[order]
+        # merge each pair's segments into as few lines as possible
+        pairs = np.unique(pair)
+        merged = shapely.line_merge(
+            shapely.multilinestrings(parts, indices=np.searchsorted(pairs, pair))
+        )
+        lines, at = shapely.get_parts(merged, return_index=True)
+        return left[pairs][at], right[pairs][at], np.asarray(lines, dtype=object)
+
+
+def _index_of(cells: Tessellation | gpd.GeoDataFrame) -> _CellIndex:
+    if isinstance(cells, Tessellation):
+        return cells._index
+    return _CellIndex(_cells_frame(cells))
+
+
 def _state_table(states: pd.DataFrame) -> pd.DataFrame:
     """place_id-indexed controller/status/contenders, validated."""
     missing = [c for c in ("place_id", "controller", "status") if c not in states.columns]
     if missing:
         msg = f"states lacks column(s): {', '.join(missing)}"
         raise ValueError(msg)
-    contenders = (
-        [_join_ids(_split_ids(v)) for v in states["contenders"].tolist()]
-        if "contenders" in states.columns
-        else [""] * len(states)
-    )
+    if "contenders" in states.columns:
+        # the same few values repeat: normalise each distinct (hashable) value once
+        seen: dict[Any, str] = {}
+        contenders = []
+        for v in states["contenders"].tolist():
+            if not isinstance(v, Hashable):  # a list of contenders
+                contenders.append(_join_ids(_split_ids(v)))
+                continue
+            if v not in seen:
+                seen[v] = _join_ids(_split_ids(v))
+            contenders.append(seen[v])
+    else:
+        contenders = [""] * len(states)
     table = pd.DataFrame(
         {
             "controller": pd.Series(_values(states["controller"]), dtype=object),
@@ -509,6 +706,90 @@ def _state_table(states: pd.DataFrame) -> pd.DataFrame:
         msg = f"states has several rows for place_id {', '.join(sorted(dup)[:10])}"
         raise ValueError(msg)
     return table
+
+
+def _cell_states(
+    index: _CellIndex, states: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per cell: kind, controller, status, contenders (see :func:`control_areas`)."""
+    table = _state_table(states)
+    pos = np.asarray(table.index.get_indexer(index.keys), dtype=np.int64)
+    pos[~index.known] = -1  # -1 picks the appended "no state" value
+    controller = np.append(table["controller"].to_numpy(dtype=object), None)[pos]
+    status = np.append(table["status"].to_numpy(dtype=object), None)[pos]
+    contenders = np.append(table["contenders"].to_numpy(dtype=object), "")[pos]
+    contested = status == "contested"
+    unknown = ~contested & pd.isna(controller)
+    controller[unknown] = None
+    status[unknown] = None
+    contenders[unknown | (status == "held")] = ""
+    kind = np.where(contested, "contested", "area").astype(object)
+    return kind, controller, status, contenders
+
+
+def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (0 = None) and the distinct values (index 0 is None)."""
+    codes, uniques = pd.factorize(values)
+    return codes + 1, np.concatenate(
+        [np.array([None], dtype=object), np.asarray(uniques, dtype=object)]
+    )
+
+
+def _groups(*columns: np.ndarray) -> tuple[list[tuple[Any, ...]], list[np.ndarray]]:
+    """Group rows by the values of ``columns`` (None is a value): keys and member rows."""
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for col in columns:
+        codes, values = _codes(col)
+        # re-number after each column so that the combined key never overflows
+        key = np.unique(key * len(values) + codes, return_inverse=True)[1].ravel()
+    distinct, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(len(distinct) + 1))
+    keys = [tuple(col[f] for col in columns) for f in first]
+    members = [order[bounds[g] : bounds[g + 1]] for g in range(len(distinct))]
+    return keys, members
+
+
+# --------------------------------------------------------------------------- control areas
+
+
+def _dissolve(
+    index: _CellIndex,
+    kind: np.ndarray,
+    controller: np.ndarray,
+    status: np.ndarray,
+    contenders: np.ndarray,
+) -> gpd.GeoDataFrame:
+    """Dissolve the cells by ``(kind, controller, status, contenders)`` into areas."""
+    if len(index.geoms) == 0:
+        return _frame([], _AREA_COLUMNS)
+    keys, members = _groups(kind, controller, status, contenders)
+    order = sorted(
+        range(len(keys)),
+        key=lambda g: (
+            KINDS.index(keys[g][0]),
+            _sort_key(keys[g][1]),
+            _sort_key(keys[g][2]),
+            keys[g][3],
+        ),
+    )
+    rows = []
+    taken: BaseGeometry = shapely.Polygon()
+    for g in order:
+        part = index.geoms[members[g]]
+        if index.coverage:
+            geom = shapely.coverage_union_all(part)
+        else:
+            geom = shapely.difference(shapely.union_all(part), taken)
+            taken = shapely.union(taken, geom)
+        geom = _polygonal(geom)
+        if geom.is_empty:
+            continue
+        ranks = index.rank[members[g]]
+        ids_here = "; ".join(index.unique_ids[np.unique(ranks[ranks >= 0])].tolist())
+        rows.append((*keys[g], ids_here, geom))
+    return _frame(rows, _AREA_COLUMNS)
 
 
 def control_areas(cells: Tessellation | gpd.GeoDataFrame, states: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -532,6 +813,8 @@ def control_areas(cells: Tessellation | gpd.GeoDataFrame, states: pd.DataFrame) 
         From :func:`tessellate`, or any polygons with a ``place_id`` column
         (e.g. admin units). If they are not a clean coverage they are unioned
         with :func:`shapely.union_all` and overlaps go to the area sorted first.
+        A :class:`Tessellation` is checked once (:attr:`Tessellation.coverage_valid`),
+        a frame on every call: pass the Tessellation when mapping many dates.
     states : pandas.DataFrame
         Columns ``place_id``, ``controller``, ``status`` and optionally
         ``contenders``; one row per place. States of places without a cell are
@@ -558,52 +841,8 @@ def control_areas(cells: Tessellation | gpd.GeoDataFrame, states: pd.DataFrame) 
     >>> areas.geometry.iloc[0].area
     2.0
     """
-    frame = _cells_frame(cells)
-    table = _state_table(states)
-    place_ids = _values(frame["place_id"])
-    known = np.array([v is not None for v in place_ids], dtype=bool)
-    joined = table.reindex([str(v) if v is not None else "" for v in place_ids])
-    controller = _values(joined["controller"])
-    status = _values(joined["status"])
-    contenders = np.array(
-        [v if isinstance(v, str) else "" for v in joined["contenders"].tolist()], dtype=object
-    )
-    controller[~known] = None
-    status[~known] = None
-    contested = status == "contested"
-    unknown = ~contested & pd.isna(controller)
-    status[unknown] = None
-    contenders[unknown | (status == "held")] = ""
-    kind = np.where(contested, "contested", "area")
-
-    geoms = np.asarray(frame.geometry.values, dtype=object)
-    keys = list(
-        zip(kind.tolist(), controller.tolist(), status.tolist(), contenders.tolist(), strict=True)
-    )
-    groups: dict[tuple[Hashable, ...], list[int]] = {}
-    for i, key in enumerate(keys):
-        groups.setdefault(key, []).append(i)
-    ordered = sorted(
-        groups,
-        key=lambda k: (KINDS.index(k[0]), _sort_key(k[1]), _sort_key(k[2]), k[3]),
-    )
-    coverage = bool(shapely.coverage_is_valid(geoms)) if len(geoms) else True
-    rows = []
-    taken: BaseGeometry = shapely.Polygon()
-    for key in ordered:
-        members = groups[key]
-        part = geoms[members]
-        if coverage:
-            geom = shapely.coverage_union_all(part)
-        else:
-            geom = shapely.difference(shapely.union_all(part), taken)
-            taken = shapely.union(taken, geom)
-        geom = _polygonal(geom)
-        if geom.is_empty:
-            continue
-        ids_here = _join_ids(place_ids[members])
-        rows.append((*key, ids_here, geom))
-    return _frame(rows, _AREA_COLUMNS)
+    index = _index_of(cells)
+    return _dissolve(index, *_cell_states(index, states))
 
 
 # --------------------------------------------------------------------------- frontlines
@@ -633,7 +872,74 @@ def _by_controller(areas: gpd.GeoDataFrame) -> dict[str, BaseGeometry]:
     return out
 
 
-def frontlines(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def _controllers_from_areas(index: _CellIndex, areas: gpd.GeoDataFrame) -> np.ndarray | None:
+    """Each cell's controller read from the ``place_ids`` of its areas.
+
+    None when the areas cannot be matched to the cells one to one (not from
+    :func:`control_areas` on these cells, or the cells are not a coverage): the
+    caller then works on the area geometries.
+    """
+    if not index.coverage or "place_ids" not in areas.columns or "controller" not in areas.columns:
+        return None
+    ids: list[str] = []
+    rows: list[int] = []
+    for r, value in enumerate(areas["place_ids"].tolist()):
+        parts = _split_ids(value)
+        ids.extend(parts)
+        rows.extend([r] * len(parts))
+    listed = pd.Index(ids, dtype=object)
+    if listed.has_duplicates or len(listed) != len(index.unique_ids):
+        return None
+    pos = np.asarray(listed.get_indexer(index.ids), dtype=np.int64)
+    if (pos[index.rank >= 0] < 0).any():
+        return None
+    controller = _values(areas["controller"])
+    per_listed = np.append(controller[np.asarray(rows, dtype=np.int64)], None)
+    pos[index.rank < 0] = -1
+    return per_listed[pos]
+
+
+def _names(*controllers: np.ndarray) -> tuple[list[np.ndarray], list[str]]:
+    """Codes of controllers (-1 for None) ranked by name, and the sorted names."""
+    codes, uniques = pd.factorize(np.concatenate(controllers))
+    names = [str(u) for u in uniques]
+    order = sorted(range(len(names)), key=names.__getitem__)
+    rank = np.empty(len(names) + 1, dtype=np.int64)
+    rank[order] = np.arange(len(names))
+    rank[-1] = -1
+    ranked = rank[codes]
+    out, start = [], 0
+    for c in controllers:
+        out.append(ranked[start : start + len(c)])
+        start += len(c)
+    return out, [names[k] for k in order]
+
+
+def _fronts_from_cells(index: _CellIndex, controller: np.ndarray) -> gpd.GeoDataFrame:
+    """Frontlines from the shared edges of neighbouring cells held by different sides."""
+    left, right, lines = index.adjacency
+    (code,), names = _names(controller)
+    a, b = code[left], code[right]
+    front = (a >= 0) & (b >= 0) & (a != b)
+    lo, hi = np.minimum(a[front], b[front]), np.maximum(a[front], b[front])
+    key = lo * max(len(names), 1) + hi
+    lines = lines[front]
+    order = np.argsort(key, kind="stable")
+    key, lines, lo, hi = key[order], lines[order], lo[order], hi[order]
+    start = np.unique(key, return_index=True)[1]
+    rows = []
+    for g, s in enumerate(start):
+        e = start[g + 1] if g + 1 < len(start) else len(key)
+        merged = shapely.line_merge(shapely.multilinestrings(lines[s:e]))
+        na, nb = names[lo[s]], names[hi[s]]
+        rows.append(("frontline", f"{na}|{nb}", na, nb, merged))
+    rows.sort(key=lambda r: r[1])
+    return _frame(rows, _FRONT_COLUMNS)
+
+
+def frontlines(
+    areas: gpd.GeoDataFrame, *, cells: Tessellation | gpd.GeoDataFrame | None = None
+) -> gpd.GeoDataFrame:
     """Lines where the areas of two different controllers meet.
 
     All areas of one controller (held, claimed, besieged and contested) are
@@ -645,6 +951,13 @@ def frontlines(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     ----------
     areas : geopandas.GeoDataFrame
         From :func:`control_areas` (columns controller, geometry).
+    cells : Tessellation or geopandas.GeoDataFrame, optional
+        The cells ``areas`` were computed from. With a :class:`Tessellation`
+        whose cells are a coverage, the frontlines are read from the shared
+        edges of neighbouring cells (:attr:`Tessellation.adjacency`, computed
+        once) instead of from polygon unions: the same lines, much faster. When
+        ``areas`` does not match the cells (``place_ids`` do not list every cell
+        exactly once) the polygons are used.
 
     Returns
     -------
@@ -665,6 +978,11 @@ def frontlines(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     >>> f.geometry.iloc[0].equals(shapely.LineString([(1, 0), (1, 1)]))
     True
     """
+    if cells is not None:
+        index = _index_of(cells)
+        controller = _controllers_from_areas(index, areas)
+        if controller is not None:
+            return _fronts_from_cells(index, controller)
     unions = _by_controller(areas)
     names = list(unions)
     geoms = np.asarray([unions[n] for n in names], dtype=object)
@@ -691,17 +1009,42 @@ def _drop_slivers(geom: BaseGeometry, metric: CRS, min_area_m2: float) -> BaseGe
     parts = shapely.get_parts(_polygonal(geom))
     if len(parts) == 0:
         return shapely.Polygon()
-    areas = shapely.area(_transform(parts, WGS84, metric))
-    keep = parts[areas >= min_area_m2]
+    if min_area_m2 <= 0:
+        keep = parts
+    else:
+        areas = shapely.area(_transform(parts, WGS84, metric))
+        keep = parts[areas >= min_area_m2]
     if len(keep) == 0:
         return shapely.Polygon()
     return shapely.multipolygons(keep) if len(keep) > 1 else keep[0]
+
+
+def _changes_from_cells(
+    index: _CellIndex, before: np.ndarray, after: np.ndarray, min_area_km2: float
+) -> gpd.GeoDataFrame:
+    """Gains and losses as the unions of the cells whose controller changed."""
+    (old, new), names = _names(before, after)
+    changed = np.flatnonzero(old != new)
+    rows = []
+    if len(changed):
+        old, new = old[changed], new[changed]
+        geoms = index.geoms[changed]
+        for k in sorted((set(old.tolist()) | set(new.tolist())) - {-1}):
+            for kind, sel in (("gain", new == k), ("loss", old == k)):
+                if not sel.any():
+                    continue
+                geom = shapely.coverage_union_all(geoms[sel])
+                kept = _drop_slivers(geom, index.metric, min_area_km2 * 1e6)
+                if not kept.is_empty:
+                    rows.append((kind, names[k], kept))
+    return _frame(rows, _CHANGE_COLUMNS)
 
 
 def changes(
     before_areas: gpd.GeoDataFrame,
     after_areas: gpd.GeoDataFrame,
     *,
+    cells: Tessellation | gpd.GeoDataFrame | None = None,
     min_area_km2: float = 0.01,
 ) -> gpd.GeoDataFrame:
     """Compute what each controller gained and lost between two dates.
@@ -715,6 +1058,13 @@ def changes(
     ----------
     before_areas, after_areas : geopandas.GeoDataFrame
         From :func:`control_areas` for the earlier and the later date.
+    cells : Tessellation or geopandas.GeoDataFrame, optional
+        The cells both frames were computed from. With cells that form a
+        coverage, a gain is the union of the cells a controller holds after and
+        not before (a loss the reverse) — the same polygons as the differences,
+        computed from the changed cells only, and measured in the UTM CRS of the
+        cells. When a frame does not match the cells (``place_ids`` do not list
+        every cell exactly once) the polygons are used.
     min_area_km2 : float
         Smallest polygon part kept.
 
@@ -735,6 +1085,12 @@ def changes(
     >>> changes(before, after)[["kind", "controller"]].values.tolist()
     [['gain', 'IS'], ['loss', 'gov']]
     """
+    if cells is not None:
+        index = _index_of(cells)
+        old = _controllers_from_areas(index, before_areas)
+        new = _controllers_from_areas(index, after_areas) if old is not None else None
+        if old is not None and new is not None:
+            return _changes_from_cells(index, old, new, min_area_km2)
     before = _by_controller(before_areas)
     after = _by_controller(after_areas)
     names = sorted(set(before) | set(after))
@@ -743,11 +1099,11 @@ def changes(
     if everything:
         metric = _metric_crs(*everything)
         for name in names:
-            old = before.get(name, shapely.Polygon())
-            new = after.get(name, shapely.Polygon())
+            old_geom = before.get(name, shapely.Polygon())
+            new_geom = after.get(name, shapely.Polygon())
             for kind, geom in (
-                ("gain", shapely.difference(new, old)),
-                ("loss", shapely.difference(old, new)),
+                ("gain", shapely.difference(new_geom, old_geom)),
+                ("loss", shapely.difference(old_geom, new_geom)),
             ):
                 kept = _drop_slivers(geom, metric, min_area_km2 * 1e6)
                 if not kept.is_empty:
@@ -763,9 +1119,14 @@ def layers(
     states: pd.DataFrame,
     *,
     previous_states: pd.DataFrame | None = None,
+    previous_areas: gpd.GeoDataFrame | None = None,
     min_area_km2: float = 0.01,
 ) -> gpd.GeoDataFrame:
     """Areas, contested zones, frontlines and (optionally) gains/losses in one frame.
+
+    With a :class:`Tessellation` (cells forming a coverage) frontlines come from
+    the cell adjacency and gains/losses from the cells whose controller changed,
+    so a date costs about one dissolve; see :func:`frontlines` and :func:`changes`.
 
     Parameters
     ----------
@@ -775,6 +1136,9 @@ def layers(
         Place states of the date shown (see :func:`control_areas`).
     previous_states : pandas.DataFrame, optional
         Place states of an earlier date; adds ``gain``/``loss`` rows.
+    previous_areas : geopandas.GeoDataFrame, optional
+        Instead of ``previous_states``: the earlier date's :func:`control_areas`
+        (or the ``area``/``contested`` rows of its :func:`layers`).
     min_area_km2 : float
         Sliver threshold of :func:`changes`.
 
@@ -784,6 +1148,11 @@ def layers(
         Columns kind, controller, status, contenders, place_ids, a, b, geometry
         (missing values None); EPSG:4326; sorted by kind (in :data:`KINDS`
         order), controller (None last), status, contenders, then a, b.
+
+    Raises
+    ------
+    ValueError
+        When both ``previous_states`` and ``previous_areas`` are given.
 
     Examples
     --------
@@ -797,11 +1166,31 @@ def layers(
     >>> layers(cells, now, previous_states=before)[["kind", "controller"]].values.tolist()
     [['area', 'IS'], ['area', 'gov'], ['frontline', 'IS|gov'], ['gain', 'IS'], ['loss', 'gov']]
     """
-    areas = control_areas(cells, states)
-    parts = [areas, frontlines(areas)]
-    if previous_states is not None:
-        before = control_areas(cells, previous_states)
-        parts.append(changes(before, areas, min_area_km2=min_area_km2))
+    if previous_states is not None and previous_areas is not None:
+        msg = "give previous_states or previous_areas, not both"
+        raise ValueError(msg)
+    index = _index_of(cells)
+    kind, controller, status, contenders = _cell_states(index, states)
+    areas = _dissolve(index, kind, controller, status, contenders)
+    parts = [areas]
+    if index.coverage:
+        parts.append(_fronts_from_cells(index, controller))
+    else:
+        parts.append(frontlines(areas))
+    if previous_areas is not None and "kind" in previous_areas.columns:
+        previous_areas = previous_areas[previous_areas["kind"].isin(["area", "contested"])]
+    if previous_states is not None and index.coverage:
+        before = _cell_states(index, previous_states)[1]
+        parts.append(_changes_from_cells(index, before, controller, min_area_km2))
+    elif previous_states is not None:
+        before_areas = _dissolve(index, *_cell_states(index, previous_states))
+        parts.append(changes(before_areas, areas, min_area_km2=min_area_km2))
+    elif previous_areas is not None:
+        old = _controllers_from_areas(index, previous_areas)
+        if old is not None:
+            parts.append(_changes_from_cells(index, old, controller, min_area_km2))
+        else:
+            parts.append(changes(previous_areas, areas, min_area_km2=min_area_km2))
     rows = []
     for part in parts:
         records = part.drop(columns="geometry").to_dict("records")

@@ -62,7 +62,9 @@ def as_object(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out = frame.copy()
     for col in [c for c in frame.columns if c != "geometry"]:
         out[col] = pd.Series(
-            [None if pd.isna(v) else v for v in frame[col].tolist()], dtype=object, index=frame.index
+            [None if pd.isna(v) else v for v in frame[col].tolist()],
+            dtype=object,
+            index=frame.index,
         )
     return out
 
@@ -368,7 +370,14 @@ def test_layers_kinds_and_order():
     before = states_frame(["a", "b", "c"], ["gov", "gov", "IS"])
     got = layers(cells, now, previous_states=before)
     assert list(got.columns) == [
-        "kind", "controller", "status", "contenders", "place_ids", "a", "b", "geometry"
+        "kind",
+        "controller",
+        "status",
+        "contenders",
+        "place_ids",
+        "a",
+        "b",
+        "geometry",
     ]
     assert got[["kind", "controller"]].values.tolist() == [
         ["area", "IS"],
@@ -419,6 +428,221 @@ def test_random_places_partition_and_frontlines(points, sides, statuses, default
     assert_frontlines_on_boundaries(frontlines(areas), areas, tol=1e-9)
 
 
+# --------------------------------------------------------------------------- fast paths vs definitions
+
+
+def reference_unions(areas: gpd.GeoDataFrame) -> dict[str, shapely.Geometry]:
+    """Each controller's extent, by the definition: the union of all its areas."""
+    out: dict[str, list] = {}
+    for name, geom in zip(areas["controller"], areas.geometry, strict=True):
+        if name is not None:
+            out.setdefault(name, []).append(geom)
+    return {name: shapely.union_all(geoms) for name, geoms in out.items()}
+
+
+def reference_frontlines(areas: gpd.GeoDataFrame) -> dict[str, shapely.Geometry]:
+    """'A|B' -> the line parts of the intersection of the two extents' boundaries."""
+    unions = reference_unions(areas)
+    out = {}
+    names = sorted(unions)
+    for k, a in enumerate(names):
+        for b in names[k + 1 :]:
+            shared = shapely.intersection(unions[a].boundary, unions[b].boundary)
+            parts = shapely.get_parts(shapely.get_parts(shared))  # collections, then multis
+            lines = [p for p in parts if p.geom_type == "LineString" and not p.is_empty]
+            if lines:
+                out[f"{a}|{b}"] = shapely.union_all(lines)
+    return out
+
+
+def reference_changes(before, after) -> dict[tuple[str, str], shapely.Geometry]:
+    """(kind, controller) -> after − before (gain) / before − after (loss), no sliver filter."""
+    old, new = reference_unions(before), reference_unions(after)
+    out = {}
+    for name in sorted(set(old) | set(new)):
+        o, n = old.get(name, shapely.Polygon()), new.get(name, shapely.Polygon())
+        out["gain", name] = shapely.difference(n, o)
+        out["loss", name] = shapely.difference(o, n)
+    return out
+
+
+def assert_same_lines(got: gpd.GeoDataFrame, expected: dict, tol: float) -> None:
+    assert got["controller"].tolist() == sorted(expected)
+    for label, a, b, line in zip(got["controller"], got["a"], got["b"], got.geometry, strict=True):
+        assert label == f"{a}|{b}"
+        assert line.geom_type in ("LineString", "MultiLineString")
+        ref = expected[label]
+        assert line.length == pytest.approx(ref.length, rel=1e-9, abs=tol)
+        assert shapely.hausdorff_distance(line, ref) <= tol
+
+
+def assert_same_changes(got: gpd.GeoDataFrame, expected: dict, tol_area: float) -> None:
+    present = {key for key, geom in expected.items() if geom.area > tol_area}
+    assert [tuple(k) for k in got[["kind", "controller"]].values.tolist()] == sorted(
+        present, key=lambda k: (k[1], k[0])
+    )
+    for kind, name, geom in zip(got["kind"], got["controller"], got.geometry, strict=True):
+        assert geom.geom_type in ("Polygon", "MultiPolygon")
+        assert geom.symmetric_difference(expected[kind, name]).area <= tol_area
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    points=st.lists(coords, min_size=2, max_size=40),
+    before=st.lists(st.sampled_from(["A", "B", "C", None]), min_size=40, max_size=40),
+    flips=st.lists(
+        st.sampled_from(["A", "B", "C", None, "same", "same"]), min_size=40, max_size=40
+    ),
+    statuses=st.lists(
+        st.sampled_from(["held", "held", "contested", "claimed", "besieged"]),
+        min_size=40,
+        max_size=40,
+    ),
+    river=st.booleans(),
+)
+def test_cell_paths_match_the_polygon_definitions(points, before, flips, statuses, river):
+    ids = [f"p{i:02d}" for i in range(len(points))]
+    places = places_frame(ids, [p[0] for p in points], [p[1] for p in points])
+    barriers = shapely.LineString([(40.3, 34.0), (40.55, 35.5), (40.7, 37.0)]) if river else None
+    t = tessellate(places, region=shapely.box(39.9, 34.9, 41.1, 36.1), barriers=barriers)
+    assert t.coverage_valid
+    n = len(ids)
+    after = [b if f == "same" else f for b, f in zip(before[:n], flips[:n], strict=True)]
+    old_states = states_frame(ids, before[:n], statuses[:n])
+    new_states = states_frame(ids, after, statuses[::-1][:n])
+    old_areas, new_areas = control_areas(t, old_states), control_areas(t, new_states)
+    tol_area = 1e-12 * t.region.area
+
+    fronts = frontlines(new_areas, cells=t)
+    assert_same_lines(fronts, reference_frontlines(new_areas), tol=1e-9)
+    assert_geodataframe_equal(fronts, frontlines(new_areas), normalize=True)
+
+    got = changes(old_areas, new_areas, cells=t, min_area_km2=0)
+    assert_same_changes(got, reference_changes(old_areas, new_areas), tol_area)
+    slow = changes(old_areas, new_areas, min_area_km2=0)
+    assert (
+        got[["kind", "controller"]].values.tolist() == slow[["kind", "controller"]].values.tolist()
+    )
+
+    # layers (cell paths everywhere) = its three parts computed from polygons
+    got_layers = layers(t, new_states, previous_states=old_states)
+    parts = pd.concat(
+        [new_areas, frontlines(new_areas), changes(old_areas, new_areas)], ignore_index=True
+    )
+    assert len(got_layers) == len(parts)
+    for kind in KINDS:
+        mine, theirs = got_layers[got_layers["kind"] == kind], parts[parts["kind"] == kind]
+        for col in ("controller", "status", "contenders", "place_ids", "a", "b"):
+            if col in theirs.columns:
+                assert mine[col].tolist() == [None if pd.isna(v) else v for v in theirs[col]]
+        for a, b in zip(mine.geometry, theirs.geometry, strict=True):
+            assert shapely.hausdorff_distance(a, b) <= 1e-9
+            assert a.symmetric_difference(b).area <= tol_area
+    assert_geodataframe_equal(
+        layers(t, new_states, previous_areas=old_areas),
+        got_layers,
+    )
+
+
+def test_cell_changes_measure_slivers_and_keep_small_places():
+    # four cells of 0.1° (~100 km²), one of 0.0005° (~0.0025 km²) inside the fifth
+    boxes = [shapely.box(40 + k / 10, 35, 40 + (k + 1) / 10, 35.1) for k in range(4)]
+    tiny = shapely.box(40.45, 35.0, 40.4505, 35.0005)
+    rest = shapely.box(40.4, 35.0, 40.5, 35.1).difference(tiny)
+    cells = gpd.GeoDataFrame(
+        {"place_id": ["a", "b", "c", "d", "e", "f"]}, geometry=[*boxes, tiny, rest], crs=4326
+    )
+    t = Tessellation(cells=cells, region=shapely.box(40, 35, 40.5, 35.1), outside=cells.iloc[:0])
+    assert t.coverage_valid
+    ids = list(cells["place_id"])
+    before = control_areas(t, states_frame(ids, ["A", "A", "B", "B", "A", "A"]))
+    after = control_areas(t, states_frame(ids, ["A", "B", "B", "B", "B", "A"]))
+    got = changes(before, after, cells=t)
+    assert got[["kind", "controller"]].values.tolist() == [["loss", "A"], ["gain", "B"]]
+    for geom in got.geometry:  # the tiny cell is dropped as a sliver
+        assert geom.normalize().equals(boxes[1].normalize())
+    kept = changes(before, after, cells=t, min_area_km2=0)
+    for geom in kept.geometry:
+        assert geom.normalize().equals(shapely.multipolygons([boxes[1], tiny]).normalize())
+    slow = changes(before, after, min_area_km2=0)
+    assert_geodataframe_equal(kept, slow, normalize=True)
+
+
+def test_adjacency_is_every_interior_edge_once():
+    rng = np.random.default_rng(7)
+    xy = rng.uniform([40, 35], [41, 36], size=(300, 2))
+    t = tessellate(
+        places_frame([f"p{i:03d}" for i in range(300)], xy[:, 0], xy[:, 1]),
+        region=shapely.box(39.95, 34.95, 41.05, 36.05),
+        barriers=shapely.LineString([(40.5, 34.0), (40.5, 37.0)]),
+    )
+    adj = t.adjacency
+    assert list(adj.columns) == ["i", "j", "geometry"]
+    assert (adj["i"] < adj["j"]).all()
+    assert set(shapely.get_type_id(adj.geometry.values)) == {1}
+    cells = t.cells.geometry.values
+    # shared edges lie on both cells' boundaries
+    for i, j, line in zip(adj["i"], adj["j"], adj.geometry, strict=True):
+        assert line.difference(cells[i].boundary.buffer(1e-12)).is_empty
+        assert line.difference(cells[j].boundary.buffer(1e-12)).is_empty
+    # every interior edge is counted once: perimeters = outline + 2 x shared edges
+    perimeters = float(shapely.length(cells).sum())
+    shared = float(shapely.length(adj.geometry.values).sum())
+    assert perimeters == pytest.approx(t.region.length + 2 * shared, rel=1e-9)
+    # cells on both banks of the river are neighbours (the river is a shared edge)
+    assert shared > 0
+
+
+def test_tessellation_coverage_flag_and_overlap_fallback():
+    cells = gpd.GeoDataFrame(
+        {"place_id": ["a", "b"]},
+        geometry=[shapely.box(0, 0, 2, 1), shapely.box(1, 0, 3, 1)],
+        crs="EPSG:4326",
+    )
+    t = Tessellation(cells=cells, region=shapely.box(0, 0, 3, 1), outside=cells.iloc[:0])
+    assert t.coverage_valid is False
+    assert len(t.adjacency) == 0
+    states = states_frame(["a", "b"], ["A", "B"])
+    areas = control_areas(t, states)
+    assert_partition(areas.geometry.values, shapely.box(0, 0, 3, 1))
+    assert_geodataframe_equal(frontlines(areas, cells=t), frontlines(areas))
+    before = control_areas(t, states_frame(["a", "b"], ["A", "A"]))
+    assert_geodataframe_equal(
+        changes(before, areas, cells=t, min_area_km2=0), changes(before, areas, min_area_km2=0)
+    )
+    assert_geodataframe_equal(
+        layers(t, states, previous_states=states_frame(["a", "b"], ["A", "A"]), min_area_km2=0),
+        layers(cells, states, previous_states=states_frame(["a", "b"], ["A", "A"]), min_area_km2=0),
+    )
+
+
+def test_areas_not_from_these_cells_use_the_polygons():
+    cells = three_boxes()
+    t = Tessellation(cells=cells, region=shapely.box(0, 0, 3, 1), outside=cells.iloc[:0])
+    areas = control_areas(t, states_frame(["a", "b", "c"], ["A", "B", "B"]))
+    # the areas without their place_ids, or only some of them: not matched to cells
+    plain = areas.drop(columns="place_ids")
+    subset = areas.iloc[:1]
+    assert_geodataframe_equal(frontlines(plain, cells=t), frontlines(areas))
+    assert len(frontlines(subset, cells=t)) == 0
+    before = control_areas(t, states_frame(["a", "b", "c"], ["A", "A", "A"]))
+    expected = changes(before, areas)
+    assert_geodataframe_equal(
+        changes(before.iloc[:0], areas, cells=t), changes(before.iloc[:0], areas)
+    )
+    assert_geodataframe_equal(changes(before, plain, cells=t), expected)
+    with pytest.raises(ValueError, match="not both"):
+        layers(t, states_frame(["a"], ["A"]), previous_states=before, previous_areas=before)
+
+
+def test_metric_crs_matches_geopandas_estimate():
+    from geomap.geometry import _metric_crs
+
+    for box in [(40, 35, 40.2, 35.1), (-3.2, 51.0, -2.9, 51.4), (150.5, -34.0, 151.5, -33.5)]:
+        geom = shapely.box(*box)
+        assert _metric_crs(geom) == gpd.GeoSeries([geom], crs=4326).estimate_utm_crs()
+
+
 # --------------------------------------------------------------------------- real data
 
 
@@ -440,6 +664,12 @@ def test_syria_cells_and_areas_partition_the_country(syria_tess, syria_places):
     fronts = frontlines(areas)
     assert {"IS|SDF", "IS|gov", "gov|opp"} <= set(fronts["controller"])
     assert_frontlines_on_boundaries(fronts, areas, tol=1e-7)
+    # the cell adjacency gives the same lines on real cells (a river, islands, holes)
+    assert_same_lines(
+        frontlines(areas, cells=t),
+        dict(zip(fronts["controller"], fronts.geometry, strict=True)),
+        1e-9,
+    )
 
 
 def test_syria_cells_do_not_cross_the_euphrates(syria_tess, euphrates):
@@ -480,7 +710,9 @@ def test_deir_ez_zor_subdistrict_split_by_the_river(syria_places, euphrates):
 
 def sample_layers() -> gpd.GeoDataFrame:
     cells = three_boxes().assign(
-        geometry=lambda f: f.geometry.scale(0.1, 0.1, origin=(0, 0)).translate(40 + 1 / 3, 35 + 1 / 7)
+        geometry=lambda f: f.geometry.scale(0.1, 0.1, origin=(0, 0)).translate(
+            40 + 1 / 3, 35 + 1 / 7
+        )
     )
     now = states_frame(["a", "b", "c"], ["gov", "دولة", "IS"], ["held", "contested", "held"])
     return layers(cells, now, previous_states=states_frame(["a", "b", "c"], ["gov", "gov", "IS"]))
@@ -531,7 +763,10 @@ def test_read_region_reports_every_bad_feature():
     with pytest.raises(InputError) as info:
         read_region(path)
     messages = [str(p) for p in info.value.problems]
-    assert messages[0] == f"{path}: feature 2: a region must be Polygon or MultiPolygon, not LineString"
+    assert (
+        messages[0]
+        == f"{path}: feature 2: a region must be Polygon or MultiPolygon, not LineString"
+    )
     assert messages[1].startswith(f"{path}: feature 3: invalid geometry: Self-intersection")
     assert messages[2] == f"{path}: feature 4: empty geometry"
     assert len(messages) == 3
