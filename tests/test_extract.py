@@ -202,3 +202,112 @@ def test_cli_bad_input(tmp_path):
     r = subprocess.run([sys.executable, "-m", "geomap", "extract", str(nodate), "-o",
                         str(tmp_path / "e.csv")], capture_output=True, text=True, check=False)
     assert r.returncode == 2 and "--published" in r.stderr
+
+
+# --- general patterns found on the first held-out set (new sentences, not its own) ---
+
+
+def _ev(ex):
+    return [(e.place_id, e.action, e.actor, e.date, e.date_precision) for e in ex.events]
+
+
+def test_undated_statement_ignores_since_began_date(gz):
+    ex = extract_events(
+        "BEIRUT (AP) — Islamic State militants seized the town of al-Qaryatayn on Thursday, "
+        "activists said.\n\nThe government troops withdrew from al-Qaryatayn toward Homs, "
+        "residents said.\n\nAt least 50 people have died in al-Qaryatayn since the assault "
+        "began on July 2.", published=dt.date(2015, 8, 8), gazetteer=gz)
+    got = {(e.action, e.date) for e in ex.events}
+    assert ("withdrew", dt.date(2015, 8, 6)) in got
+    assert not any(e.date == dt.date(2015, 7, 2) for e in ex.events)
+
+
+def test_month_names_last_week_and_anchors():
+    d = dt.date(2016, 2, 10)  # a Wednesday
+    got = {e.text: (e.date, e.precision, e.anchor) for e in find_dates(
+        "It fell in March, they took it last week and fighting went on since the push "
+        "started on Jan. 3", d)}
+    assert got["in March"] == (dt.date(2015, 3, 1), "month", False)
+    assert got["last week"] == (dt.date(2016, 2, 1), "week", False)  # the ISO week's Monday
+    assert got["on Jan. 3"][0] == dt.date(2016, 1, 3) and got["on Jan. 3"][2]
+
+
+def test_report_date_gives_way_to_the_event_date(gz):
+    ex = extract_events(
+        "BAGHDAD (Reuters) - Iraqi forces have retaken Baiji, the military said on "
+        "Thursday.\n\nSpecial forces units seized the refinery on Wednesday, the statement "
+        "said.", published=dt.date(2015, 10, 16), gazetteer=gz)
+    [e] = [e for e in ex.events if e.action == "retook"]
+    assert (e.actor, e.date) == ("IRQ", dt.date(2015, 10, 14))
+
+
+def test_coordinated_subject_and_partisan_aliases(gz):
+    ex = extract_events("BAGHDAD (AP) — Iraqi troops and the Popular Mobilization took "
+                        "control of Baiji on Friday, officials said.",
+                        published=dt.date(2015, 10, 17), gazetteer=gz)
+    assert {e.actor for e in ex.events} == {"IRQ"}
+    ex = extract_events("Aamaq News Agency – The soldiers of the Caliphate seized the town of "
+                        "al-Qaryatayn on Wednesday.", published=dt.date(2015, 8, 6),
+                        gazetteer=gz)
+    [e] = ex.events
+    assert (e.actor, e.source, e.confidence) == ("IS", "Aamaq News Agency", "claimed")
+
+
+def test_siege_lifted_entered_with_fighting_and_relative_clause(gz):
+    ex = extract_events(
+        "ALEPPO, Syria (AP) — Syrian troops broke on Wednesday the siege imposed by rebels "
+        "on the towns of Nubl and Zahraa. Turkish-backed rebels entered the southern edge of "
+        "al-Bab on Saturday, and clashes continue inside the town. The rebels advanced from "
+        "Azaz, which they captured last month.", published=dt.date(2016, 2, 6),
+        gazetteer=gz)
+    by_action = {(e.place, e.action): e for e in ex.events}
+    nubl = by_action[("Nubl", "siege_lifted")]
+    assert (nubl.actor, nubl.previous, nubl.date) == ("gov", "opp", dt.date(2016, 2, 3))
+    bab = by_action[("al-Bab", "contested")]
+    assert (bab.actor, bab.extent) == ("opp", "partial")
+    azaz = by_action[("Azaz", "captured")]
+    assert (azaz.actor, azaz.date, azaz.date_precision) == ("opp", dt.date(2016, 1, 1), "month")
+
+
+def test_nominal_forms_need_a_date_and_duplicates_count_once(gz):
+    ex = extract_events(
+        "BAGHDAD (AFP) - The offensive follows the recapture of Tikrit in March and of the "
+        "town of Baiji in October. Since the fall of Mosul, officials have been under "
+        "pressure. Iraqi forces retook the town of Hit (هيت) on Thursday.",
+        published=dt.date(2016, 4, 16), gazetteer=gz)
+    got = {(e.place, e.action, e.actor, e.date, e.date_precision) for e in ex.events}
+    assert ("Tikrit", "retook", "IRQ", dt.date(2016, 3, 1), "month") in got
+    assert ("Baiji", "retook", "IRQ", dt.date(2015, 10, 1), "month") in got
+    assert not any(e.place == "Mosul" for e in ex.events)
+    assert len([e for e in ex.events if e.action == "retook" and "Hit" in e.claim
+                and e.date == dt.date(2016, 4, 14)]) == 1
+
+
+def test_mentions_regions_people_and_boundaries(gz):
+    text = ("The Mosul offensive began as rebels shelled villages in the western countryside "
+            "of Aleppo, Nouri al-Maliki said, and IS still holds al-Bab and the Panorama "
+            "roundabout in Deir ez-Zor.")
+    ms = {m.surface: m for m in find_mentions(text, gz)}
+    assert "The Mosul" not in ms and ms["Mosul"].place_id
+    assert ms["Aleppo"].place_id is None  # the countryside, not the city
+    assert not any("Maliki" in s for s in ms)
+    assert ms["al-Bab"].place_id and ms["Panorama roundabout"].place_id == "curated:panorama"
+
+
+def test_header_dates_day_first():
+    from geomap.extract.article import parse_article
+
+    assert parse_article("14-05-2015\nIS took Palmyra.").published == dt.date(2015, 5, 14)
+    assert parse_article("May 14, 2015\nIS took Palmyra.").published == dt.date(2015, 5, 14)
+    a = parse_article("05/04/2016\nIS took Palmyra.")
+    assert a.published == dt.date(2016, 4, 5) and "could be 4 May 2016" in a.notes[0]
+    b = parse_article("Qamishli, 2 April 2016 (ANHA) – YPG fighters took Shaddadi.")
+    assert (b.published, b.outlet) == (dt.date(2016, 4, 2), "ANHA")
+
+
+def test_first_heldout_set_is_now_a_dev_set(gz):
+    # tests/fixtures/articles_heldout was held out until the rules were fixed on it
+    # (measured after: mentions P=1.00 R=1.00, events P=1.00 R=0.97; before: P=0.64 R=0.52)
+    s = score_corpus(REPO / "tests" / "fixtures" / "articles_heldout", ours(gz), gazetteer=gz)
+    assert s.mention_precision >= 0.95 and s.mention_recall >= 0.95
+    assert s.event_precision >= 0.9 and s.event_recall >= 0.9

@@ -21,10 +21,18 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
 _SPEECH = re.compile(r"\b(?:said|says|reported|reports|announced|claimed|added|told|stated|"
                      r"confirmed|denied)\s+$")
 
+_START = re.compile(
+    r"(?:\bsince\s+(?:the\s+)?(?:[\w-]+\s+){0,3}(?:began|begun|started|launched|start|launch|"
+    r"beginning)\b(?:\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?)?\s*(?:on|in)?\s*|"
+    r"\bsince\s+(?:on\s+)?)$", re.IGNORECASE)
+
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("explicit", re.compile(rf"\b(?:on\s+)?(?:(\d{{1,2}})\s+({_MONTH_RE})|({_MONTH_RE})\s+"
                             rf"(\d{{1,2}})(?:st|nd|rd|th)?)(?:,?\s+(\d{{4}}))?\b")),
     ("month_year", re.compile(rf"\b(?:in\s+|by\s+|since\s+)?({_MONTH_RE})\s+(\d{{4}})\b")),
+    # "in December", "since April": the latest such month on or before publication
+    ("month", re.compile(rf"\b(?i:in|by|since|until|from)\s+(?:(?i:early|mid|late)[\s-]+)?"
+                         rf"({_FULL_MONTHS})\b(?![\s,]+\d)")),
     ("weekend", re.compile(r"\b(?:over|during|at|on|this|last)\s+(?:the\s+)?weekend\b",
                            re.IGNORECASE)),
     ("since", re.compile(rf"\b(?i:since)\s+(?:(?:early|late)\s+)?({_WD})\b")),
@@ -87,7 +95,10 @@ def find_dates(sentence: str, published: dt.date) -> list[DateExpr]:
 
     Weekday names mean the latest such day on or before the publication date;
     "over the weekend" the Saturday before, with precision ``week``; "last week"
-    seven days before (``week``).
+    the Monday of the previous ISO week (``week``); "in December" the 1st of the
+    latest December on or before publication (``month``). A date after "since"
+    ("since the offensive began on May 31") is an ``anchor``: when a period
+    began, not an event date.
 
     Examples
     --------
@@ -98,6 +109,10 @@ def find_dates(sentence: str, published: dt.date) -> list[DateExpr]:
     [('2016-01-18', 'day', True)]
     >>> [(str(e.date), e.precision) for e in find_dates("Over the weekend, IS", d)]
     [('2016-01-16', 'week')]
+    >>> [(str(e.date), e.precision) for e in find_dates("IS took it in December", d)]
+    [('2015-12-01', 'month')]
+    >>> [(str(e.date), e.anchor) for e in find_dates("since the assault began on Jan. 2", d)]
+    [('2016-01-02', True)]
     """
     taken: list[tuple[int, int]] = []
     out: list[DateExpr] = []
@@ -116,6 +131,10 @@ def find_dates(sentence: str, published: dt.date) -> list[DateExpr]:
                 date = _month_day(published, month, day, int(m.group(5)) if m.group(5) else None)
             elif kind == "month_year":
                 date, precision = dt.date(int(m.group(2)), _month_num(m.group(1)), 1), "month"
+            elif kind == "month":
+                month = _month_num(m.group(1))
+                year = published.year if month <= published.month else published.year - 1
+                date, precision = dt.date(year, month, 1), "month"
             elif kind == "weekend":
                 sat = _weekday_on_or_before(published, 5)
                 if m.group().lower().startswith("last") and published.weekday() >= 5:
@@ -132,7 +151,9 @@ def find_dates(sentence: str, published: dt.date) -> list[DateExpr]:
             elif kind == "today":
                 date = published
             elif kind == "last_week":
-                date, precision = published - dt.timedelta(days=7), "week"
+                # an ISO week is dated by its Monday (docs/events.md)
+                date = published - dt.timedelta(days=7 + published.weekday())
+                precision = "week"
             elif kind == "last_month":
                 first = published.replace(day=1) - dt.timedelta(days=1)
                 date, precision = first.replace(day=1), "month"
@@ -143,6 +164,11 @@ def find_dates(sentence: str, published: dt.date) -> list[DateExpr]:
             if date is None and kind != "nth_day":
                 continue
             report = bool(_SPEECH.search(sentence[: m.start()])) and kind == "weekday"
+            # "since the offensive began on May 31", "since January 20": when a
+            # period started, not when the sentence's change happened
+            if kind in ("explicit", "month_year", "month") and _START.search(
+                    sentence[max(0, m.start() - 60):m.start()]):
+                anchor = True
             taken.append((m.start(), m.end()))
             out.append(DateExpr(m.start(), m.end(), m.group(), kind, date, precision,
                                 report=report, anchor=anchor))

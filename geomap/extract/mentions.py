@@ -32,9 +32,12 @@ _ARTICLES = frozenset({"al", "el", "as", "ad", "an", "ar", "at", "az", "ash", "a
                        "er", "es", "et", "ez", "ul", "il", "of", "bin", "ibn", "abu", "um", "umm",
                        "ras", "tal", "tell", "deir", "wadi", "jabal", "jebel", "ain", "ein"})
 _LEADING_ARTICLES = frozenset(ARTICLES) - {"ال"}
+# written apart from the name, these are English words ("in Hasakah", "at Raqqa")
+_ENGLISH_ARTICLES = frozenset({"in", "an", "as", "at", "is", "it", "us", "un", "id", "ad", "en",
+                               "er", "ur", "l", "ir", "ut"})
 _FACILITY = ("military airport", "air base", "airbase", "airport", "military base",
              "army base", "camp", "base", "dam", "hospital", "prison", "bridge", "crossing",
-             "oil field", "field", "castle", "citadel")
+             "oil field", "field", "castle", "citadel", "roundabout", "square")
 _PLACE_AFTER = re.compile(
     r"^[\s,]*(?:village|town|city|province|governorate|district|subdistrict|camp|base|airport|"
     r"air\s*base|neighbou?rhood|area|countryside|suburbs?|outskirts|region|dam|river|hills?|"
@@ -45,6 +48,20 @@ _PLACE_BEFORE = re.compile(
     r"hold|holds|holding|shelled|attacked|fell|reached|liberated|regained|"
     r"controls|besieging|surrounding|town|village|city|district|province|"
     r"north|south|east|west)\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}$")
+# "Dibis had fallen", "Sukhnah was captured": the subject of a control-change verb
+_EVENT_AFTER = re.compile(
+    r"^\s+(?:had\s+|has\s+|have\s+)?(?:fallen|fell|(?:was|were|had\s+been|has\s+been)\s+"
+    r"(?:captured|seized|taken|retaken|recaptured|liberated|overrun|lost|besieged))\b|"
+    r"^,\s+which\s+(?:[\w-]+\s+){0,4}(?:captured|seized|took|retook|recaptured|overran|"
+    r"liberated|stormed|besieged|entered)\b")
+# "the countryside of Homs", "the province of Anbar": the area, not the town
+_REGION_BEFORE = re.compile(
+    r"\b(?:countryside|province|governorate|region|desert)\s+of\s+(?:the\s+)?$",
+    re.IGNORECASE)
+#: Given names that begin people's names written like places ("Haider al-Abadi").
+GIVEN_NAMES: frozenset[str] = frozenset(["abdul", "abdel", "abd", "abdullah", "abdallah", "haider", "haidar", "hayder", "yahya", "rami", "nouri", "nuri", "fuad", "masoud", "masud", "massoud", "bashar", "hafez", "hafiz", "maher", "walid", "waleed", "salih", "saleh", "qassem", "qasim", "kassem", "hadi", "hamid", "hameed", "jamal", "jamil", "karim", "kareem", "majid", "nabil", "nasser", "nasir", "qais", "rafiq", "saad", "sami", "tariq", "tarek", "usama", "osama", "yasser", "yasir", "yusuf", "youssef", "yousef", "zaid", "zeid", "abbas", "abbud", "adnan", "ammar", "anwar", "ayman", "bakr", "faisal", "falah", "fadel", "hamza", "hussain", "husayn", "ismail", "issam", "jaafar", "jabbar", "khalil", "mazen", "mohamad", "mohammad", "muhammed", "mohamed", "muqtada", "mustafa", "naji", "raed", "riyad", "sabah", "sadiq", "sharif", "suleiman", "talal", "wael", "ziad", "recep", "tayyip", "sherfan"])
+_AFTER_GIVEN = re.compile(r"\b(?:" + "|".join(sorted(GIVEN_NAMES)) + r")[ \u00a0]+$",
+                          re.IGNORECASE)
 _DATELINE_AFTER = re.compile(r"^(?:,\s*[A-Z][\w .]+)?\s*(?:\([A-Z][\w .&-]*\))?\s*[—–-]")
 _IN_DATELINE = re.compile(r"^[A-Z][A-Z .'-]+(?:,\s*[A-Z][\w .]+)?\s*\($")
 _ADMIN_AFTER = re.compile(r"^\s*(?:province|governorate|region)\b", re.IGNORECASE)
@@ -114,8 +131,9 @@ def _candidates(text: str, spans: Sequence[tuple[int, int]]) -> list[_Cand]:
         toks = [(m.start() + s0, m.end() + s0, m.group()) for m in _TOKEN.finditer(text[s0:s1])]
         for i in range(len(toks)):
             first = toks[i][2]
-            lead_article = first.lower() in _LEADING_ARTICLES and i + 1 < len(toks)
-            if not (_is_cap(first) or lead_article) or first.isdigit():
+            lead_article = first.lower() in _LEADING_ARTICLES - _ENGLISH_ARTICLES and \
+                i + 1 < len(toks)
+            if not (_is_cap(first) or lead_article) or first.isdigit() or first.lower() == "the":
                 continue
             for n in range(1, 6):
                 j = i + n - 1
@@ -185,7 +203,8 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 def find_mentions(
     text: str, gazetteer: Gazetteer, *, spans: Sequence[tuple[int, int]] | None = None,
-    min_score: float = 0.75, max_km: float = 900.0,
+    min_score: float = 0.75, max_km: float = 900.0, fuzzy_score: float = 0.8,
+    fuzzy_km: float = 250.0,
 ) -> list[Mention]:
     """Return the place mentions of a text, in text order.
 
@@ -203,6 +222,10 @@ def find_mentions(
     max_km : float
         Mentions farther than this from the document's other places are dropped
         unless they are prominent (a city of 500,000 or more).
+    fuzzy_score, fuzzy_km : float
+        A name the index lacks, in a place context ("toward Sulaimani", "Jindires,
+        which ... captured"), is kept when it resolves (fuzzily) with at least this
+        score to a place within ``fuzzy_km`` of the document's other places.
 
     Returns
     -------
@@ -257,6 +280,8 @@ def find_mentions(
         if how == "country":
             kept.append((c, how, True, "country or region (not in the gazetteer)"))
             continue
+        if words[0] in GIVEN_NAMES or (c.ntok == 1 and _AFTER_GIVEN.search(before)):
+            continue  # a person: "Haider al-Abadi", "Abdul Wahab al-Saadi"
         if how == "water":
             kept.append((c, how, True, "river or lake (not in the gazetteer)"))
             continue
@@ -273,9 +298,12 @@ def find_mentions(
         dateline = c.surface.isupper() and bool(_DATELINE_AFTER.match(after)) and (
             c.start == 0 or text[c.start - 1] == "\n")
         cue = bool(dateline or _PLACE_AFTER.match(after) or _PLACE_BEFORE.search(before)
+                   or _EVENT_AFTER.match(text[c.end:c.end + 80])
                    or "\u0600" <= c.surface[0] <= "\u06ff")
         short = len(c.key.replace(" ", "")) <= 3
-        if short and not (cue and how == "exact"):
+        # "al-Bab": the article makes a short name a name
+        prefixed = "-" in c.surface and c.surface.split("-")[0].lower() in _LEADING_ARTICLES
+        if short and not (cue and (how == "exact" or prefixed)):
             continue
         # a single word inside a longer proper name ("Samer" in "Samer Amin Ali")
         next_cap = re.match(r"[ \u00a0]+([A-Z][\w'’-]*)", after)
@@ -334,7 +362,8 @@ def find_mentions(
             continue
         p = m.place
         score = own[surface]
-        if _ADMIN_AFTER.match(text[c.end:c.end + 15]) and p.feature_class != "A":
+        if (_ADMIN_AFTER.match(text[c.end:c.end + 15]) or _REGION_BEFORE.search(
+                text[max(0, c.start - 40):c.start])) and p.feature_class != "A":
             out.append(Mention(c.start, c.end, surface, None, None, None, None, 0.0, "not_found",
                                "a province or region (the gazetteer has no such area)"))
             continue
@@ -353,6 +382,64 @@ def find_mentions(
         status = r.status
         out.append(Mention(c.start, c.end, surface, p.id, p.name, p.lat, p.lon,
                            round(score, 4), status, note))
+    if centre is not None:
+        out.extend(_fuzzy_mentions(text, gazetteer, cands, taken, lower_words, centre,
+                                   [m.end for m in out if m.place_id],
+                                   min_score=fuzzy_score, max_km=fuzzy_km))
+        out.sort(key=lambda m: m.start)
     return out
+
+
+def _fuzzy_mentions(
+    text: str, gazetteer: Gazetteer, cands: Sequence[_Cand], taken: Sequence[tuple[int, int]],
+    lower_words: set[str], centre: tuple[float, float], place_ends: Sequence[int], *,
+    min_score: float, max_km: float,
+) -> list[Mention]:
+    """Spellings the index lacks ("Sulaimani", "Jindires"), where the text says it is a place.
+
+    Only 1-2-token capitalised names with a place cue (after "in", "toward"...; before
+    "had fallen", ", which ... captured"), not overlapping a found name, resolved on
+    their own (fuzzy), or listed with a found place ("Erbil and Sulaimani") and kept when the score is high and the place lies near the
+    document's other places.
+    """
+    out: list[Mention] = []
+    seen: dict[str, Mention | None] = {}
+    for c in cands:
+        if c.ntok > 2 or len(c.key.replace(" ", "")) < 5 or any(
+                c.start < e and s < c.end for s, e in taken):
+            continue
+        words = [w.lower().strip(".") for w in c.surface.replace("-", " ").split()]
+        if any(w in STOPWORDS or w in GIVEN_NAMES for w in words) or c.key in COUNTRIES or (
+                c.ntok == 1 and words[0] in lower_words) or not c.surface[0].isupper():
+            continue
+        before = text[max(0, c.start - 40):c.start]
+        after = text[c.end:c.end + 80]
+        if re.match(r"[ \u00a0]+[A-Z]", after) or re.search(r"[A-Z][\w'’-]*[ \u00a0]+$", before):
+            continue  # part of a longer capitalised name
+        listed = any(re.fullmatch(r",?\s*(?:,|and|or)\s+", text[e:c.start])
+                     for e in place_ends if c.start - 8 <= e < c.start)
+        if not (listed or _PLACE_BEFORE.search(before) or _PLACE_AFTER.match(after)
+                or _EVENT_AFTER.match(after)):
+            continue
+        if c.surface not in seen:
+            r = gazetteer.resolve(c.surface, limit=5)
+            m = r.match
+            ok = m is not None and m.score >= min_score and m.place.feature_class != "A" and \
+                _km(centre, (m.place.lat, m.place.lon)) <= max_km
+            seen[c.surface] = Mention(0, 0, c.surface, m.place.id, m.place.name, m.place.lat,
+                                      m.place.lon, round(m.score, 4), "ambiguous",
+                                      "fuzzy: a spelling the gazetteer lacks") \
+                if ok and m is not None else None
+        hit = seen[c.surface]
+        if hit is not None:
+            out.append(Mention(c.start, c.end, c.surface, hit.place_id, hit.name, hit.lat,
+                               hit.lon, hit.score, hit.status, hit.note))
+    # longest first, no overlaps
+    out.sort(key=lambda m: (m.start - m.end, m.start))
+    kept: list[Mention] = []
+    for m in out:
+        if not any(m.start < k.end and k.start < m.end for k in kept):
+            kept.append(m)
+    return kept
 
 

@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geomap.actors import ActorRegistry
+from geomap.extract.aliases import with_extract_aliases
 from geomap.extract.article import Article, parse_article
 from geomap.extract.attribution import Attribution, SourceBook, find_attribution
 from geomap.extract.dates import DateExpr, find_dates, nth_day
 from geomap.extract.figures import Figure, find_figures
 from geomap.extract.mentions import Mention, find_mentions
-from geomap.extract.statements import _clause, find_actor_refs, find_statements
+from geomap.extract.statements import _TRIGGER, _clause, find_actor_refs, find_statements
 
 if TYPE_CHECKING:
     from gazetteer.resolve import Gazetteer
@@ -36,6 +37,9 @@ EVENT_OUTPUT_COLUMNS: tuple[str, ...] = (
 _BEGAN = re.compile(r"\b(?:began|begun|launched|started|kicked off)\b", re.IGNORECASE)
 _STATE = ("gov", "IRQ")
 _JIHADIST = ("IS", "HTS")
+_FOREIGN = ("TUR", "RUS")
+_NOT_SUBJECT = re.compile(r"\b(?:from|against|by|to|of|with|on)\s+(?:the\s+)?(?:\S+\s+)?$",
+                          re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +114,10 @@ def _main_sides(refs: list[list], mentions: Sequence[Mention]) -> tuple[str | No
     ranked = [a for a, _ in counts.most_common() if a not in _STATE]
     # "the extremists", "the militants": a jihadist group when the article names one
     insurgent = next((a for a in ranked if a in _JIHADIST), ranked[0] if ranked else None)
+    if counts.get("IRQ", 0) and not counts.get("gov", 0):
+        return insurgent, "IRQ"  # the article names Iraq's forces and not Syria's
+    if counts.get("gov", 0) and not counts.get("IRQ", 0):
+        return insurgent, "gov"
     countries = Counter(m.place_id and m.lat is not None and _country(m) for m in mentions)
     state = "IRQ" if countries.get("IQ", 0) > countries.get("SY", 0) else "gov"
     return insurgent, state
@@ -120,7 +128,14 @@ def _country(m: Mention) -> str | None:
     if m.lat is None or m.lon is None:
         return None
     if 29 <= m.lat <= 37.5 and 35.5 <= m.lon <= 49:
-        border = 41.0 if m.lat < 36.5 else 42.0
+        # the border runs from the Jordan tripoint (33.37 N, 38.79 E) to Albu Kamal
+        # (34.45 N, 40.94 E), north to 36.5 N at 41.0 E, then to the Tigris at 42 E
+        if m.lat < 33.37:
+            border = 38.79
+        elif m.lat < 34.45:
+            border = 38.79 + (m.lat - 33.37) * (40.94 - 38.79) / (34.45 - 33.37)
+        else:
+            border = 41.0 if m.lat < 36.5 else 42.0
         return "SY" if m.lon < border else "IQ"
     return None
 
@@ -159,7 +174,7 @@ def extract_articles(
         from gazetteer.resolve import Gazetteer
 
         gazetteer = Gazetteer()
-    actors = actors or ActorRegistry.default()
+    actors = with_extract_aliases(actors or ActorRegistry.default())
     parsed: list[Article] = []
     for name, text in articles:
         a = parse_article(text, published=published, outlet=outlet, url=url)
@@ -206,12 +221,19 @@ def extract_articles(
                     continue
                 pos = m.start - s.start
                 c0, c1 = _clause(s.text, pos, [])
+                trig = list(_TRIGGER.finditer(s.text[c0:c1]))
+                # "killed in Manbij since May 31" (no change stated); "the Fallujah operation
+                # follows the liberation of Ramadi in December" (not its object)
+                stated = any(c0 + t.start() < pos for t in trig) or bool(trig and re.match(
+                    r"\s*(?:had\s+|has\s+)?(?:fell|fallen|was|were|been)",
+                    s.text[m.end - s.start:]))
                 inclause = [d for d in dates[i] if c0 <= d.start < c1 and not d.report
-                            and d.date is not None]
+                            and not d.anchor and d.date is not None] if stated else []
                 if inclause:
                     d = min(inclause, key=lambda d: abs(d.start - pos))
                     place_dates.setdefault(m.place_id, []).append((d.date, d.precision, True))
-                elif not [d for d in dates[i] if not d.report] and carried[i] is not None \
+                elif not [d for d in dates[i] if not d.report and not d.anchor] \
+                        and carried[i] is not None \
                         and carried[i].date is not None:
                     place_dates.setdefault(m.place_id, []).append(
                         (carried[i].date, carried[i].precision, False))
@@ -221,20 +243,26 @@ def extract_articles(
         assert a.published is not None
         name = articles[ai][0]
         insurgent, state = _main_sides(refs, mentions)
+        foreign = next((r.actor for rs in refs for r in rs if r.actor in _FOREIGN), None)
+        subjects = _subjects(sents, refs)
         events: list[CandidateEvent] = []
         figures: list[Figure] = []
         not_taken: dict[int, str] = {}
         prev_attr: Attribution | None = None
+        carry: Attribution | None = None
         prev_para = -1
         last_actor: str | None = None
         n = 0
         for i, s in enumerate(sents):
             attr = find_attribution(s.text, book, previous=prev_attr)
             own_attr = attr
-            if attr is None and prev_attr is not None and s.paragraph == prev_para:
-                attr = prev_attr
+            if s.paragraph != prev_para:
+                carry = None  # a source is carried to the next sentences of its paragraph only
+            if attr is None and carry is not None:
+                attr = carry
             if own_attr is not None:
                 prev_attr = own_attr
+            carry = attr
             prev_para = s.paragraph
             named = attr.sources if attr else ()
             sources = list(named) or [a.outlet or "unnamed source"]
@@ -248,28 +276,42 @@ def extract_articles(
             sts, notes = find_statements(s.text, i, ments, refs[i], skip=skip)
             for mi, why in notes.items():
                 not_taken.setdefault(mi, why)
+            seen_here: set[tuple[int, str, str]] = set()
             for st in sts:
                 m = mentions[st.mention]
+                key = (st.trigger_start, st.action, m.place_id or m.surface)
+                if key in seen_here:
+                    # "Tadmur, as the town is known in Arabic (تدمر)": the same place again
+                    not_taken.setdefault(st.mention, "not taken: the same place named again")
+                    continue
+                seen_here.add(key)
                 reasons = list(st.reasons)
-                actor = _role(st.actor, insurgent, state, last_actor, a.text)
+                last = _last_subject(subjects, i, st.trigger_start) or last_actor
+                actor = _role(st.actor, insurgent, state, last, a.text, foreign)
                 if st.actor in ("insurgent", "state", "pronoun"):
                     reasons.append(f"actor from a reference ({st.actor})")
                 if actor is None:
                     not_taken.setdefault(st.mention, "not taken: no actor found")
                     continue
                 last_actor = actor
-                previous = _role(st.previous, insurgent, state, None, a.text)
+                previous = _role(st.previous, insurgent, state, None, a.text, foreign)
                 if previous is None and st.action in ("captured", "retook", "contested"):
                     previous = (insurgent if actor in _STATE else state)
                     if previous:
                         reasons.append("previous holder inferred from the article's sides")
                 if previous == actor:
                     previous = None
+                follow = _following_date(sents, dates, by_sent, i)
                 date, precision, dreason = _statement_date(
                     s.text, dates[i], st, carried[i], place_dates.get(m.place_id or "", []),
-                    a.published)
+                    a.published, mention_pos=m.start - s.start, following=follow)
+                if st.nominal and dreason:
+                    not_taken.setdefault(st.mention, "not taken: a noun phrase without a date "
+                                                     f"({st.trigger})")
+                    continue
                 if dreason:
                     reasons.append(dreason)
+                reasons.extend(a.notes)
                 if m.status == "ambiguous":
                     reasons.append("place name is ambiguous")
                 if m.place_id is None:
@@ -305,8 +347,51 @@ def extract_articles(
     return results
 
 
+def _subjects(sents: Sequence[object], refs: list[list]) -> list[list[tuple[int, str]]]:
+    """Return, per sentence, the named actors that are subjects (not after "from", "by", "to"...)."""
+    out: list[list[tuple[int, str]]] = []
+    for s, rs in zip(sents, refs, strict=True):
+        text = s.text  # type: ignore[attr-defined]
+        out.append([(r.start, r.actor) for r in rs if not r.generic
+                    and not _NOT_SUBJECT.search(text[max(0, r.start - 30):r.start])])
+    return out
+
+
+def _last_subject(subjects: list[list[tuple[int, str]]], i: int, pos: int) -> str | None:
+    """Return the last named subject before ``pos`` in sentence ``i`` ("it" refers to it)."""
+    here = [a for p, a in subjects[i] if p < pos]
+    if here:
+        return here[-1]
+    for k in range(i - 1, max(-1, i - 4), -1):
+        if subjects[k]:
+            return subjects[k][-1][1]
+    return None
+
+
+def _following_date(sents: Sequence[object], dates: list[list[DateExpr]],
+                    by_sent: list[list[tuple[int, Mention]]], i: int) -> DateExpr | None:
+    """Return the date of the next sentence when it goes on about the same change.
+
+    "Iraqi forces have recaptured the center of Tal Afar, the command said on Monday.
+    Counter-terrorism units seized the citadel on Sunday": a next sentence (wire
+    reports give each its own paragraph) that states a change, names no place of
+    its own, and has an event date.
+    """
+    if i + 1 >= len(sents):
+        return None
+    nxt = sents[i + 1]
+    if any(m.place_id for _mi, m in by_sent[i + 1]):
+        return None
+    if not _TRIGGER.search(nxt.text):  # type: ignore[attr-defined]
+        return None
+    own = [d for d in dates[i + 1] if d.date is not None and not d.report and not d.anchor]
+    return own[0] if own else None
+
+
 def _role(value: str | None, insurgent: str | None, state: str, last: str | None,
-          text: str) -> str | None:
+          text: str, foreign: str | None = None) -> str | None:
+    if value == "occupier":
+        return foreign
     if value == "insurgent":
         return insurgent
     if value == "state":
@@ -320,20 +405,43 @@ def _role(value: str | None, insurgent: str | None, state: str, last: str | None
 
 def _statement_date(
     sentence: str, exprs: list[DateExpr], st: object, carried: DateExpr | None,
-    place_dates: list[tuple[dt.date, str, bool]], published: dt.date,
+    place_dates: list[tuple[dt.date, str, bool]], published: dt.date, *,
+    mention_pos: int | None = None, following: DateExpr | None = None,
 ) -> tuple[dt.date, str, str]:
     c0, c1 = st.clause  # type: ignore[attr-defined]
     pos = st.trigger_start  # type: ignore[attr-defined]
     usable = [d for d in exprs if d.date is not None and not d.anchor]
     inclause = [d for d in usable if c0 <= d.start < c1 and not d.report]
     if inclause:
-        d = min(inclause, key=lambda d: abs(d.start - pos))
+        # several dates in the clause ("Ramadi in December and Hit in April"): the one
+        # nearest the place; otherwise the one nearest the verb
+        ref = mention_pos if mention_pos is not None and len(inclause) > 1 else pos
+        d = min(inclause, key=lambda d: (abs(d.start - ref), d.start))
+        return d.date, d.precision, ""  # type: ignore[return-value]
+    w0, w1 = _clause(sentence, pos, [])
+    wide = [d for d in usable if w0 <= d.start < w1 and not d.report]
+    if wide:
+        # "had retaken Tadmur after IS withdrew from the city on Thursday": the date of
+        # the next verb of the same clause
+        d = min(wide, key=lambda d: (abs(d.start - pos), d.start))
         return d.date, d.precision, ""  # type: ignore[return-value]
     report = [d for d in usable if d.report]
+    strong = [(d, p) for d, p, s in place_dates if s]
     if report:
         d = report[0]
-        return d.date, d.precision, f"date of the report ({d.text!r}), not of the event"  # type: ignore[return-value]
-    strong = [(d, p) for d, p, s in place_dates if s]
+        assert d.date is not None
+        # "have taken Manbij, a spokesman said Saturday" + "captured Manbij on Friday"
+        before = [(x, p) for x, p in strong if d.date - dt.timedelta(days=7) <= x <= d.date]
+        if before:
+            x, p = max(before)
+            return x, p, "date from another sentence about the same place (before the report)"
+        if following is not None and following.date is not None and \
+                d.date - dt.timedelta(days=7) <= following.date <= d.date:
+            return following.date, following.precision, "date from the following sentence"
+        return d.date, d.precision, f"date of the report ({d.text!r}), not of the event"
+    if following is not None and following.date is not None and \
+            published - dt.timedelta(days=7) <= following.date <= published:
+        return following.date, following.precision, "date from the following sentence"
     if strong:
         d, p = min(strong)
         return d, p, "date from another sentence about the same place"

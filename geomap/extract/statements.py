@@ -12,11 +12,22 @@ __all__ = ["ActorRef", "Statement", "find_actor_refs", "find_statements"]
 
 # (pattern, action, voice): voice "active" (subject acts on the objects after it),
 # "passive" (objects before, actor after "by"/"to"), "lost" (subject loses the objects)
+# "nominal" (the liberation of X: objects after, actor after "by"/"to" or from the article's
+# sides; only dated ones are events), "state" (X was declared liberated: the state retook)
 _TRIGGERS: tuple[tuple[str, str, str], ...] = (
     (r"(?:was|were|been|being|is|are|had been|has been|have been)\s+(?:\w+ly\s+)?"
      r"(?:captured|seized|overrun|taken|stormed)\s+by", "captured", "passive"),
     (r"(?:was|were|been|is|are)\s+(?:\w+ly\s+)?(?:retaken|recaptured|liberated)\s+by",
      "retook", "passive"),
+    (r"(?:was|were|been|is|are)\s+(?:(?:officially\s+)?declared\s+|\w+ly\s+)?"
+     r"(?:retaken|recaptured|liberated)(?!\s+by)", "retook", "state"),
+    (r"(?:broke|breaks|broken|breaking|lifted|lifts|lifting|ended|ending)\s+"
+     r"(?:on\s+\w+\s+)?(?:the\s+)?(?:[\w-]+[- ]long\s+|long\s+)?siege|"
+     r"(?:breaking|lifting)\s+of\s+the\s+siege", "siege_lifted", "active"),
+    (r"(?:the\s+)?(?:liberation|recapture)\s+of", "retook", "nominal"),
+    (r"(?:the\s+)?(?:capture|seizure|fall)\s+of", "captured", "nominal"),
+    (r"entered|enters|entering|pushed\s+into|broke\s+into|advanced\s+into", "entered",
+     "active"),
     (r"fell\s+to|falls\s+to|fallen\s+to", "captured", "passive"),
     (r"took\s+(?:full\s+|complete\s+)?control\s+(?:of|over)|taken\s+(?:full\s+)?control\s+of|"
      r"(?:seized|gained|seize|seizes|gains)\s+(?:full\s+)?control\s+(?:of|over)|"
@@ -50,7 +61,8 @@ _INFINITIVE = re.compile(r"\bto\s+$", re.IGNORECASE)
 _NOT_OBJECT = re.compile(
     r"\b(?:near|outside|toward|towards|around|close\s+to|edge\s+of|(?:north|south|east|west|"
     r"northeast|northwest|southeast|southwest)(?:ern)?\s+of|between|from|beyond|approaches\s+to|"
-    r"road\s+to|highway\s+to|way\s+to|on\s+the\s+\w+\s+of)\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,2}$",
+    r"road\s+to|highway\s+to|way\s+to|"
+    r"on\s+the\s+(?!towns?\b|villages?\b|city\b|cities\b)\w+\s+of)\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,2}$",
     re.IGNORECASE)
 _PARTIAL = re.compile(
     r"\b(?:much\s+of|parts?\s+of|part\s+of|some\s+(?:territory|areas?|parts?|positions|"
@@ -65,10 +77,18 @@ _FULL = re.compile(r"\b(?:the\s+entire|the\s+whole|all\s+of|full\s+control|compl
 _QUALIFIER = re.compile(r"^\s*,?\s*(?:in|of)\s+(?:the\s+)?(?:[a-z]+\s+of\s+)?$", re.IGNORECASE)
 _REGION_AFTER = re.compile(r"^\s*(?:countryside|province|governorate|region|desert)\b",
                            re.IGNORECASE)
+# "the Palmyra highway": a road named after the place, not the place
+_ROAD_AFTER = re.compile(r"^\s+(?:highway|road|motorway|junction|crossroads?|axis|front)\b",
+                         re.IGNORECASE)
+_FIGHTING = re.compile(r"\b(?:clashes|fighting|battles?|combat|street\s+fights?)\b",
+                       re.IGNORECASE)
+_REL_BEFORE = re.compile(r"(,)\s+(which|where)$", re.IGNORECASE)
+_COORD = re.compile(r"^\s*(?:,\s*)?(?:and|,)\s+(?:the\s+)?$", re.IGNORECASE)
 _RESET = re.compile(r"\bincluding\b|,|\band\b|\bas\s+well\s+as\b", re.IGNORECASE)
 
 #: Generic references → role: "insurgent" (the document's main non-state actor),
-#: "state" (the government of the document's country), "pronoun" (the previous actor).
+#: "state" (the government of the document's country), "pronoun" (the previous actor),
+#: "occupier" (the foreign state the article names: an outlet's word for its enemy).
 GENERIC_REFERENCES: dict[str, str] = {
     "extremists": "insurgent", "extremist group": "insurgent", "militants": "insurgent",
     "militant group": "insurgent", "jihadists": "insurgent", "jihadist group": "insurgent",
@@ -76,6 +96,7 @@ GENERIC_REFERENCES: dict[str, str] = {
     "troops": "state", "soldiers": "state", "the army": "state", "army": "state",
     "government": "state", "regime": "state", "security forces": "state",
     "loyalists": "state", "pro-government forces": "state",
+    "occupation forces": "occupier", "occupation army": "occupier", "occupiers": "occupier",
     "they": "pronoun", "it": "pronoun",
 }
 _STATE_IDS = ("gov", "IRQ")
@@ -97,7 +118,9 @@ class Statement:
     """One control-change statement about one place in one sentence.
 
     ``mention`` is the index of the place mention (in the list given); ``actor``
-    and ``previous`` are actor ids (or ``None``); ``reasons`` why it needs review.
+    and ``previous`` are actor ids (or ``None``); ``reasons`` why it needs review;
+    ``nominal`` is true for a noun phrase ("the liberation of X"), an event only
+    when the clause dates it.
     """
 
     sentence: int
@@ -110,6 +133,7 @@ class Statement:
     trigger_start: int
     clause: tuple[int, int]
     reasons: tuple[str, ...] = ()
+    nominal: bool = False
 
 
 def _actor_pattern(actors: ActorRegistry) -> re.Pattern[str]:
@@ -169,6 +193,17 @@ def find_actor_refs(sentence: str, actors: ActorRegistry) -> list[ActorRef]:
         out.append(ActorRef(m.start(), m.end(), m.group(), GENERIC_REFERENCES[word], True))
     out.sort(key=lambda r: r.start)
     return out
+
+
+def s0_before(objs: Sequence[tuple[int, int, int, bool]], m: re.Match[str]) -> bool:
+    """Return whether the objects precede the trigger (a relative clause's head)."""
+    return bool(objs) and objs[0][1] < m.start()
+
+
+def trigger_entered(text: str) -> bool:
+    """Return whether a trigger is a verb of entering ("entered", "pushed into")."""
+    return bool(re.match(r"(?:entered|enters|entering|pushed|broke\s+into|advanced)", text,
+                         re.IGNORECASE))
 
 
 def _clause(sentence: str, pos: int, other_triggers: Sequence[int]) -> tuple[int, int]:
@@ -250,10 +285,26 @@ def find_statements(
         prefix = sentence[c0:m.start()]
         reasons: list[str] = []
         negated = _NEGATION.search(prefix) or _INFINITIVE.search(prefix)
-        if voice == "passive":
+        if voice in ("passive", "state"):
             objs = [t for t in mentions if c0 <= t[1] < m.start()]
         else:
             objs = [t for t in mentions if m.end() <= t[1] < c1]
+        relative = _REL_BEFORE.search(sentence[:c0])
+        where = False
+        anaphor = re.match(r"\s+(?:from\s+|of\s+|over\s+)?the\s+(?:city|town|village)\b",
+                           sentence[m.end():])
+        if anaphor and action in ("captured", "retook", "withdrew") and not [
+                t for t in objs if t[3] and t[1] < m.end() + anaphor.end() + 30]:
+            # "IS fighters withdrew from the city": the place named before it in the sentence
+            head = [t for t in mentions if t[3] and t[2] <= m.start()]
+            if head:
+                objs = head[-1:]
+                reasons.append(f"{anaphor.group().strip()!r} taken as {sentence[head[-1][1]:head[-1][2]]!r}")
+        if relative and not [t for t in objs if t[3]]:
+            # "Tabqa, which it captured", "al-Hasakah, where IS took control of a district"
+            head = [t for t in mentions if 0 <= relative.start() - t[2] <= 6]
+            objs = head[-1:]
+            where = relative.group(2).lower() == "where"
         if negated:
             for idx, *_rest in objs:
                 notes[idx] = f"not taken: hypothetical or negated ({negated.group().strip()})"
@@ -263,6 +314,19 @@ def find_statements(
         actor = previous = None
         if voice == "passive":
             actor = after[0].actor if after else None
+        elif voice == "state":
+            actor = "state"
+            reasons.append("no actor named: the state's forces assumed")
+        elif voice == "nominal":
+            by = [r for r in after if re.search(r"\b(?:by|to)\s+(?:the\s+)?(?:\S+\s+)?$",
+                                                sentence[:r.start])]
+            if by:
+                actor = by[0].actor
+            elif before:
+                actor = before[-1].actor
+            else:
+                actor = "state" if action == "retook" else "insurgent"
+                reasons.append("no actor named: taken from the article's sides")
         elif voice == "lost":
             previous = before[-1].actor if before else None
             to = [r for r in after if re.search(r"\bto\s+(?:the\s+)?\S*\s*$",
@@ -274,14 +338,20 @@ def find_statements(
         else:
             if before:
                 named = [r for r in before if r.actor != "pronoun"]
-                actor = before[-1].actor if before[-1].actor != "pronoun" or not named \
+                k0 = len(before) - 1
+                # "Iraqi forces and the Hashd took control": the first of the subjects
+                while k0 > 0 and _COORD.match(sentence[before[k0 - 1].end:before[k0].start]):
+                    k0 -= 1
+                actor = before[k0].actor if before[k0].actor != "pronoun" or not named \
                     else named[-1].actor
             elif not re.search(r"[.,]", sentence[:m.start()][-3:]):
                 # subject before the clause ("X launched an offensive, capturing Y")
                 earlier = [r for r in refs if r.start < c0]
                 actor = earlier[0].actor if earlier else None
-            frm = [r for r in after if re.search(r"\b(?:from|against)\s+(?:the\s+)?(?:\S+\s+)?$",
-                                                 sentence[:r.start])]
+            frm = [r for r in after if re.search(
+                r"\b(?:from|against|imposed\s+by|by)\s+(?:the\s+)?(?:\S+\s+)?$"
+                if action == "siege_lifted" else r"\b(?:from|against)\s+(?:the\s+)?(?:\S+\s+)?$",
+                sentence[:r.start])]
             if frm:
                 previous = frm[0].actor
             elif after and action in ("contested", "crossed"):
@@ -294,13 +364,27 @@ def find_statements(
             reasons.append("a crossing and assault: fighting, no change of control stated")
         elif action == "contested":
             reasons.append("stormed: an assault, control afterwards not stated")
+        elif action == "entered":
+            if not _FIGHTING.search(sentence):
+                for idx, *_rest in objs:
+                    notes.setdefault(idx, "not taken: entered, no fighting or control stated")
+                continue
+            action = "contested"
+            reasons.append("entered with fighting inside: contested")
         prev_end = m.end()
+        back = voice in ("passive", "state") or (relative is not None and s0_before(objs, m))
         for idx, s0, e0, usable in objs:
-            seg = sentence[prev_end if voice != "passive" else c0:s0]
+            seg = sentence[prev_end if not back else c0:s0] if s0 >= m.end() or back else ""
             prev_end = e0
-            lo = max(c0, s0 - 40) if voice == "passive" else max(m.end(), s0 - 40)
-            if _NOT_OBJECT.search(sentence[lo:s0]):
+            lo = max(c0, s0 - 40) if back else max(m.end(), s0 - 40)
+            near = _NOT_OBJECT.search(sentence[lo:s0]) if s0 >= lo else None
+            if near and not (action == "contested" and trigger_entered(m.group()) and re.search(
+                    r"(?:edge|outskirts|parts?)\s+of\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,2}$",
+                    near.group(), re.IGNORECASE)):
                 notes.setdefault(idx, "not taken: only near the places taken")
+                continue
+            if _ROAD_AFTER.match(sentence[e0:e0 + 15]):
+                notes.setdefault(idx, "not taken: a road named after the place")
                 continue
             if not usable and action != "contested":
                 notes.setdefault(idx, "not taken: not a place of the gazetteer")
@@ -318,8 +402,9 @@ def find_statements(
                 extent = "partial"
                 if re.search(r"new\s+ground|areas?\s+(?:in|of)|positions", tail, re.IGNORECASE):
                     r.append(f"vague object: {_PARTIAL.search(tail).group()!r}")
-            elif action == "contested":
+            elif action == "contested" or where:
                 extent = "partial"
             statements.append(Statement(sentence_index, idx, action, actor, previous, extent,
-                                        m.group(), m.start(), (c0, c1), tuple(r)))
+                                        m.group(), m.start(), (c0, c1), tuple(r),
+                                        nominal=voice == "nominal"))
     return statements, notes
