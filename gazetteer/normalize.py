@@ -195,7 +195,9 @@ def _latin_pass(t: str) -> str:
 
 
 def _latin_fixpoint(t: str) -> str:
-    for _ in range(8):
+    # every pass that changes a word shortens it or moves it towards the canonical
+    # letters, so a fixpoint comes within a few passes more than the word's length
+    for _ in range(len(t) + 8):
         n = _latin_pass(t)
         if n == t:
             break
