@@ -164,7 +164,9 @@ def replay_group(
         if sieges:
             return state(holder, "besieged", besiegers)
         if lifts:
-            return state(holder, "held", ())
+            # the siege ends: the holder keeps the place; with no holder on record, the
+            # side that broke the siege holds it (a held place always has a controller)
+            return state(holder if holder is not None else lifts[0].actor, "held", ())
         if base is not None and base.status == "contested" and not kept and holder is not None:
             return state(holder, "held", ())
         if base is not None:
