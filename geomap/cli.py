@@ -37,10 +37,14 @@ _UsageError = UsageError
 
 def _date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        date = dt.date.fromisoformat(text)
     except ValueError:
         msg = f"expected a date YYYY-MM-DD, got {text!r}"
         raise argparse.ArgumentTypeError(msg) from None
+    if not 1000 <= date.year <= 9998:
+        msg = f"expected a date from year 1000 to 9998, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return date
 
 
 def _every(text: str) -> dt.timedelta:
@@ -57,6 +61,8 @@ def _add_inputs(p: argparse.ArgumentParser, *, geometry: bool) -> None:
                    help="events file (CSV, YAML, GeoJSON; see docs/events.md) or an ACLED export")
     p.add_argument("--initial", metavar="SNAPSHOT",
                    help="initial control: snapshot CSV or Wikipedia 'detailed map' module (.lua)")
+    p.add_argument("--initial-date", type=_date, metavar="D",
+                   help="date of the initial control when the file has none (a .lua module)")
     p.add_argument("--actors", metavar="FILE", help="CSV of actors adding to the default registry")
     p.add_argument("--gazetteer", metavar="INDEX",
                    help="gazetteer index (default: $GAZETTEER_INDEX, else the embedded one)")
@@ -143,7 +149,8 @@ def _load(args: argparse.Namespace) -> Any:
 
         gz = Gazetteer(args.gazetteer)
     sc = load_scenario(
-        args.events, initial=args.initial, actors=args.actors, gazetteer=gz,
+        args.events, initial=args.initial, initial_date=args.initial_date,
+        actors=args.actors, gazetteer=gz,
         region=getattr(args, "region", None),
         barriers=(args.barrier[0] if len(getattr(args, "barrier", [])) == 1 else None),
         strict=args.strict, skip_invalid=args.skip_invalid,
@@ -348,6 +355,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except FileNotFoundError as e:
         print(f"geomap: error: {e.filename}: no such file", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as e:  # unwritable output, a folder given as a file ...
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"geomap: error: {where}{e.strerror or e}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from geomap.geometry import Tessellation
 
-__all__ = ["Scenario", "is_acled", "load_scenario"]
+__all__ = ["Scenario", "is_acled", "load_scenario", "reconcile_places"]
 
 
 def is_acled(path: str | os.PathLike[str]) -> bool:
@@ -44,6 +44,63 @@ def is_acled(path: str | os.PathLike[str]) -> bool:
         return False
     cols = {c.strip().lower() for c in header}
     return {"event_id_cnty", "sub_event_type"} <= cols
+
+
+def reconcile_places(
+    events: tuple[Event, ...], snapshot: Snapshot, *, name_km: float = 2.0, point_km: float = 0.1
+) -> tuple[Event, ...]:
+    """Give events the place ids of the snapshot's places where they are the same place.
+
+    The same village may come from two sources with two ids: a Wikipedia map
+    module's mark (``wp:...``) in the snapshot and the gazetteer's entry
+    (``curated:...``, ``geonames:...``) or bare coordinates (``pt:...``) in the
+    events. An event takes the snapshot place's id and point when exactly one
+    snapshot place lies within ``name_km`` and has the same name key or
+    skeleton, or else when exactly one lies within ``point_km`` whatever its name.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from geomap._types import PlaceState
+    >>> snap = Snapshot(dt.date(2017, 7, 1), (PlaceState(
+    ...     "wp:m:ayyash", "Ayyash", 35.421, 40.055, "IS", "held", dt.date(2017, 7, 1)),))
+    >>> e = Event("e1", dt.date(2017, 8, 1), "Ayash", "retook", "gov", place_id="curated:ayyash",
+    ...           lat=35.4212, lon=40.0551)
+    >>> reconcile_places((e,), snap)[0].place_id
+    'wp:m:ayyash'
+    """
+    from dataclasses import replace
+
+    from gazetteer.normalize import keys
+    from gazetteer.resolve import haversine_km
+
+    states = snapshot.states
+    if not states:
+        return events
+    ids = {s.place_id for s in states}
+    by_key: dict[str, list[Any]] = {}
+    for st in states:
+        k, sk = keys(st.name)
+        for x in {k, sk} - {""}:
+            by_key.setdefault(x, []).append(st)
+    out = []
+    for e in events:
+        if e.lat is None or e.lon is None or e.place_id in ids:
+            out.append(e)
+            continue
+        k, sk = keys(e.place or "")
+        named = {st.place_id: st for x in {k, sk} - {""} for st in by_key.get(x, ())
+                 if haversine_km(e.lat, e.lon, st.lat, st.lon) <= name_km}
+        if len(named) != 1:
+            near = [st for st in states
+                    if abs(st.lat - e.lat) < 0.01 and abs(st.lon - e.lon) < 0.01
+                    and haversine_km(e.lat, e.lon, st.lat, st.lon) <= point_km]
+            named = {st.place_id: st for st in near} if len(near) == 1 else {}
+        if len(named) == 1:
+            (st,) = named.values()
+            e = replace(e, place_id=st.place_id, lat=st.lat, lon=st.lon)
+        out.append(e)
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -131,6 +188,7 @@ def load_scenario(
     events: str | os.PathLike[str],
     *,
     initial: str | os.PathLike[str] | None = None,
+    initial_date: dt.date | None = None,
     actors: str | os.PathLike[str] | ActorRegistry | None = None,
     gazetteer: Any = None,
     region: str | os.PathLike[str] | None = None,
@@ -148,6 +206,8 @@ def load_scenario(
         Events (CSV, YAML, GeoJSON; see ``docs/events.md``) or an ACLED CSV export.
     initial : path-like, optional
         Initial control: a snapshot CSV or a Wikipedia "detailed map" module (``.lua``).
+    initial_date : datetime.date, optional
+        The date of the snapshot when the file has none (a map module has no dates).
     actors : path-like or ActorRegistry, optional
         A CSV extending the default actor registry, or a registry.
     gazetteer : gazetteer.resolve.Gazetteer, optional
@@ -185,13 +245,17 @@ def load_scenario(
         table = read_events(events, actors=registry, skip_invalid=skip_invalid)
     snapshot = None
     if initial is not None:
-        snapshot = read_snapshot(initial, gazetteer=gazetteer, actors=registry)
+        snapshot = read_snapshot(initial, gazetteer=gazetteer, actors=registry,
+                                 date=initial_date)
         if near is None and snapshot.states:
             near = (sum(s.lat for s in snapshot.states) / len(snapshot.states),
                     sum(s.lon for s in snapshot.states) / len(snapshot.states))
     resolved = resolve_events(table, gazetteer, near=near, country=country, strict=strict)
-    timeline = Timeline(resolved.events, initial=snapshot, actors=registry)
+    events = tuple(resolved.events)
+    if snapshot is not None:
+        events = reconcile_places(events, snapshot)
+    timeline = Timeline(events, initial=snapshot, actors=registry)
     skipped = tuple(resolved.skipped) + (tuple(snapshot.skipped) if snapshot else ())
-    return Scenario(events=tuple(resolved.events), timeline=timeline, actors=registry,
+    return Scenario(events=events, timeline=timeline, actors=registry,
                     snapshot=snapshot, unresolved=tuple(resolved.unresolved),
                     skipped=skipped, region=region_frame, barriers=barrier_frame)

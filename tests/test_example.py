@@ -270,3 +270,21 @@ def test_render_png(tmp_path, default_gazetteer):
     p = run("render", EVENTS, "--from", "2016-01-15", "--to", "2016-01-16",
             "-o", str(tmp_path / "series"), "--png", str(tmp_path / "s.png"))
     assert p.returncode == 2 and "--png takes one map" in p.stderr
+
+
+def test_wikipedia_module_as_initial_control(tmp_path, shared_data, default_gazetteer):
+    """A Wikipedia map module as the snapshot; events join its places (one Ayyash, not two)."""
+    ev = tmp_path / "ev.csv"
+    ev.write_text("event_id,date,place,action,actor,source\n"
+                  "x1,2017-08-01,Ayash,retook,Syrian army,SOHR\n", encoding="utf-8")
+    module = str(shared_data / "wikipedia-map-modules" / "syria_module.lua")
+    p = run("state", str(ev), "--initial", module, "--date", "2017-08-02", "--format", "csv")
+    assert p.returncode == 2 and "date" in p.stderr  # the module has no date of its own
+    p = run("state", str(ev), "--initial", module, "--initial-date", "2017-07-01",
+            "--date", "2017-08-02", "--format", "csv")
+    assert p.returncode == 0, p.stderr[-2000:]
+    rows = [r for r in csv.DictReader(io.StringIO(p.stdout)) if r["name"] == "Ayyash"]
+    assert len(rows) == 1
+    assert rows[0]["place_id"].startswith("wp:") and rows[0]["controller"] == "gov"
+    assert len([r for r in csv.DictReader(io.StringIO(p.stdout))]) > 6000
+    assert "Kharab Suluq" in p.stderr  # the module's bad row is listed, not dropped silently
