@@ -167,8 +167,9 @@ def _read_batch(path: str) -> Iterator[tuple[int, str]]:
     except OSError as e:
         raise SourceFormatError([Problem(name, None, None, e.strerror or str(e))]) from None
     if b"\x00" in data:
-        raise SourceFormatError([Problem(name, None, None,
-                                         "binary data, not a text file of names")])
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise SourceFormatError([Problem(name, line, None,
+                                         "binary data (a NUL byte), not a text file of names")])
     problems = []
     lines = data.split(b"\n")
     if lines and lines[-1] == b"":
@@ -180,7 +181,8 @@ def _read_batch(path: str) -> Iterator[tuple[int, str]]:
         try:
             decoded.append(raw.decode("utf-8").rstrip("\r"))
         except UnicodeDecodeError as e:
-            problems.append(Problem(name, i, None, f"not UTF-8 (byte {e.start + 1})"))
+            problems.append(Problem(name, i, None, f"not UTF-8 text (byte 0x{raw[e.start]:02x}); "
+                                    "save the file as UTF-8"))
     if problems:
         raise SourceFormatError(problems)
     yield from enumerate(decoded, 1)

@@ -12,11 +12,9 @@ __all__ = ["register", "run_report", "run_snapshot"]
 
 
 def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        msg = f"expected a date YYYY-MM-DD, got {text!r}"
-        raise argparse.ArgumentTypeError(msg) from None
+    from geomap.cli import _date as date
+
+    return date(text)
 
 
 def _every(text: str) -> dt.timedelta:

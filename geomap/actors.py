@@ -420,14 +420,14 @@ def _split(value: str) -> tuple[str, ...]:
 
 
 def _read_text(path: str | os.PathLike[str]) -> str:
-    data = Path(path).read_bytes()
+    from geomap.events import _decode  # geomap.events imports this module
+
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError([Problem(str(path), line, None,
-                                  f"not UTF-8 text (byte 0x{data[exc.start]:02x}); "
-                                  "save the file as UTF-8")]) from None
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError([Problem(str(path), None, None,
+                                  f"cannot read: {exc.strerror}")]) from None
+    return _decode(data, str(path))
 
 
 def _actor_from_row(
@@ -462,6 +462,14 @@ def _actor_from_row(
 
 def _read_actor_rows(text: str, path: str, *, partial: bool = False) -> list[Actor]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        return _actor_rows(reader, path, partial=partial)
+    except csv.Error as exc:
+        raise InputError([Problem(path, reader.line_num, None, f"not valid CSV: {exc}")]) \
+            from None
+
+
+def _actor_rows(reader: csv.DictReader[str], path: str, *, partial: bool) -> list[Actor]:
     if not reader.fieldnames:
         raise InputError([Problem(path, None, None, "empty file")])
     header = [f.strip() for f in reader.fieldnames]

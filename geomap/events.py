@@ -168,6 +168,10 @@ def parse_date(text: str) -> tuple[dt.date, str]:
     ValueError: impossible date: '2015-02-29' (February 2015 has 28 days)
     """
     s = text.strip()
+    year = s[:4]
+    if year.isdigit() and len(s) >= 7 and not 1000 <= int(year) <= 9998:
+        msg = f"impossible date: {s!r} (the year must be from 1000 to 9998)"
+        raise ValueError(msg)
     if m := _DAY.match(s):
         y, mo, d = (int(g) for g in m.groups())
         if not 1 <= mo <= 12:
@@ -242,16 +246,47 @@ class _Raw:
     values: dict[str, str]
     lines: dict[str, int]  # line of each value, when known
     label: str  # "file:line" or "file:features[i]"
+    problems: tuple[Problem, ...] = ()  # found while reading the item (YAML, GeoJSON)
 
 
-def _decode(data: bytes, path: str) -> str:
+#: Longest line accepted in a line-oriented file (CSV, TSV, YAML): 1 MB.
+MAX_LINE_BYTES = 1 << 20
+
+
+def _long_line(data: bytes, limit: int = MAX_LINE_BYTES) -> int | None:
+    """Return the 1-based number of the first line longer than ``limit`` bytes, or None.
+
+    Linear: each window of ``limit`` bytes is searched once for its last newline.
+    """
+    pos, n = 0, len(data)
+    while n - pos > limit:
+        nl = data.rfind(b"\n", pos, pos + limit + 1)
+        if nl == -1:
+            return data.count(b"\n", 0, pos) + 1
+        pos = nl + 1
+    return None
+
+
+def _decode(data: bytes, path: str, *, lines: bool = True) -> str:
+    """Decode UTF-8 (a BOM is accepted); refuse binary data and, if ``lines``, huge lines."""
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError([Problem(path, line, None,
                                   f"not UTF-8 text (byte 0x{data[exc.start]:02x}); "
                                   "save the file as UTF-8")]) from None
+    nul = data.find(b"\x00")
+    if nul != -1:
+        raise InputError([Problem(path, data.count(b"\n", 0, nul) + 1, None,
+                                  "binary data (a NUL byte), not a text file")])
+    if lines:
+        long = _long_line(data)
+        if long is not None:
+            raise InputError([Problem(path, long, None, f"line longer than {MAX_LINE_BYTES} "
+                                      "bytes: refused (not a text table, or missing line "
+                                      "breaks?)")])
+    return text
 
 
 def _csv_rows(text: str, path: str, *, delimiter: str = ","
@@ -268,9 +303,10 @@ def _csv_rows(text: str, path: str, *, delimiter: str = ","
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         last = header_line
+        line, final = last, []
         try:
             for raw in reader:
-                line = last + 1
+                line, final = last + 1, raw
                 last = reader.line_num
                 if not any(c.strip() for c in raw):
                     continue
@@ -278,6 +314,10 @@ def _csv_rows(text: str, path: str, *, delimiter: str = ","
         except csv.Error as exc:
             raise InputError([Problem(path, reader.line_num, None, f"not valid CSV: {exc}")]) \
                 from None
+        # a quote left open swallows the rest of the file into one value
+        if text.count('"') % 2 == 1 and any("\n" in c or "\r" in c for c in final):
+            raise InputError([Problem(path, line, None, "not valid CSV: a quoted value that "
+                                      "starts on this line is never closed")])
 
     return header, rows()
 
@@ -316,24 +356,27 @@ def _yaml_raws(text: str, path: str) -> list[_Raw]:
         raise InputError([Problem(path, items.start_mark.line + 1, None,
                                   "expected a list of events")])
     out: list[_Raw] = []
-    problems: list[Problem] = []
     for item in items.value:
         line = item.start_mark.line + 1
+        mine: list[Problem] = []  # this item's problems (skippable with skip_invalid)
         if not isinstance(item, yaml.MappingNode):
-            problems.append(Problem(path, line, None, "expected a mapping of columns"))
+            mine.append(Problem(path, line, None, "expected a mapping of columns"))
+            out.append(_Raw(line, {}, {}, f"{path}:{line}", tuple(mine)))
             continue
         values: dict[str, str] = {}
         lines: dict[str, int] = {}
         for k, v in item.value:
+            if not isinstance(k, yaml.ScalarNode):
+                mine.append(Problem(path, k.start_mark.line + 1, None,
+                                    "expected a column name, not a list or mapping"))
+                continue
             key = str(k.value).strip().lower()
             lines[key] = v.start_mark.line + 1
             try:
                 values[key] = _scalar(v)
             except ValueError as exc:
-                problems.append(Problem(path, lines[key], key, str(exc)))
-        out.append(_Raw(line, values, lines, f"{path}:{line}"))
-    if problems:
-        raise InputError(problems)
+                mine.append(Problem(path, lines[key], key, str(exc)))
+        out.append(_Raw(line, values, lines, f"{path}:{line}", tuple(mine)))
     return out
 
 
@@ -343,6 +386,9 @@ def _geojson_raws(text: str, path: str) -> list[_Raw]:
     except json.JSONDecodeError as exc:
         raise InputError([Problem(path, exc.lineno, None, f"not valid JSON: {exc.msg}")]) \
             from None
+    except RecursionError:
+        raise InputError([Problem(path, None, None, "not valid JSON: nested too deeply")]) \
+            from None
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" \
             or not isinstance(doc.get("features"), list):
         raise InputError([Problem(path, None, None, "expected a GeoJSON FeatureCollection")])
@@ -351,22 +397,25 @@ def _geojson_raws(text: str, path: str) -> list[_Raw]:
     if len(starts) != len(features):
         starts = []
     out: list[_Raw] = []
-    problems: list[Problem] = []
     for i, feat in enumerate(features):
         line = starts[i] if starts else None
         label = f"{path}:{line}" if line else f"{path}:features[{i}]"
         where = f"features[{i}]"
+
+        mine: list[Problem] = []  # this feature's problems (skippable with skip_invalid)
 
         def problem(col: str | None, msg: str, *, _line: int | None = line,
                     _where: str = where) -> Problem:
             return Problem(path, _line, f"{_where}.{col}" if col else _where, msg)
 
         if not isinstance(feat, dict) or feat.get("type") != "Feature":
-            problems.append(problem(None, "expected a Feature"))
+            mine.append(problem(None, "expected a Feature"))
+            out.append(_Raw(line, {}, {}, label, tuple(mine)))
             continue
         props = feat.get("properties") or {}
         if not isinstance(props, dict):
-            problems.append(problem("properties", "expected an object"))
+            mine.append(problem("properties", "expected an object"))
+            out.append(_Raw(line, {}, {}, label, tuple(mine)))
             continue
         values: dict[str, str] = {}
         for k, v in props.items():
@@ -374,7 +423,7 @@ def _geojson_raws(text: str, path: str) -> list[_Raw]:
             if isinstance(v, list):
                 values[key] = "; ".join("" if x is None else str(x) for x in v)
             elif isinstance(v, dict):
-                problems.append(problem(key, "expected a value, not an object"))
+                mine.append(problem(key, "expected a value, not an object"))
             else:
                 values[key] = "" if v is None else str(v)
         geom = feat.get("geometry")
@@ -382,11 +431,14 @@ def _geojson_raws(text: str, path: str) -> list[_Raw]:
             coords = geom.get("coordinates") if isinstance(geom, dict) else None
             if not isinstance(geom, dict) or geom.get("type") != "Point":
                 kind = geom.get("type") if isinstance(geom, dict) else type(geom).__name__
-                problems.append(problem("geometry", f"expected a Point, got {kind}"))
+                mine.append(problem("geometry", f"expected a Point, got {kind}"))
+                out.append(_Raw(line, values, {}, label, tuple(mine)))
                 continue
             if not (isinstance(coords, list) and len(coords) >= 2
-                    and all(isinstance(c, int | float) for c in coords[:2])):
-                problems.append(problem("geometry", "Point coordinates must be [lon, lat]"))
+                    and all(isinstance(c, int | float) and not isinstance(c, bool)
+                            for c in coords[:2])):
+                mine.append(problem("geometry", "Point coordinates must be [lon, lat]"))
+                out.append(_Raw(line, values, {}, label, tuple(mine)))
                 continue
             glon, glat = float(coords[0]), float(coords[1])
             for col, gval in (("lat", glat), ("lon", glon)):
@@ -397,12 +449,10 @@ def _geojson_raws(text: str, path: str) -> list[_Raw]:
                     except ValueError:
                         same = True  # reported by the row checks
                     if not same:
-                        problems.append(problem(col, f"property {col}={given} differs from "
-                                                     f"the geometry's {gval!r}"))
+                                mine.append(problem(col, f"property {col}={given} differs from "
+                                                 f"the geometry's {gval!r}"))
                 values[col] = repr(gval)
-        out.append(_Raw(line, values, {}, label))
-    if problems:
-        raise InputError(problems)
+        out.append(_Raw(line, values, {}, label, tuple(mine)))
     return out
 
 
@@ -650,7 +700,7 @@ def read_events(
         data = Path(path).read_bytes()
     except OSError as exc:
         raise InputError([Problem(spath, None, None, f"cannot read: {exc.strerror}")]) from None
-    text = _decode(data, spath)
+    text = _decode(data, spath, lines=kind != "geojson")
     if not text.strip():
         raise InputError([Problem(spath, None, None, "empty file")])
     if kind in ("csv", "tsv"):
@@ -667,6 +717,9 @@ def read_events(
     checked: list[tuple[_Raw, Event | None, list[Problem]]] = []
     for raw in raws:
         auto_id = f"{stem}:{raw.line}" if raw.line is not None else raw.label
+        if raw.problems:  # the item could not even be read as a row
+            checked.append((raw, None, list(raw.problems)))
+            continue
         event, problems = checker.check(raw, auto_id)
         checked.append((raw, event, problems))
     swapped = _swapped_problems(spath, [(r, e) for r, e, _ in checked])

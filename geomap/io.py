@@ -189,10 +189,15 @@ def _read_checked(
 ) -> gpd.GeoDataFrame:
     """Read a vector file into EPSG:4326; collect every bad feature, then raise once."""
     name = str(path)
+    p = Path(path)
+    if p.is_file() and p.stat().st_size == 0:
+        raise InputError([Problem(name, None, None, "empty file")])
     try:
         frame = gpd.read_file(path, engine="pyogrio")
     except Exception as exc:  # pyogrio raises several unrelated error types
-        raise InputError([Problem(name, None, None, f"cannot read the file: {exc}")]) from exc
+        reason = str(exc).split("; It might help")[0].replace(f"'{name}' ", "")
+        raise InputError([Problem(name, None, None, f"cannot read the file: {reason}")]) \
+            from None
     problems: list[Problem] = []
     if len(frame) == 0:
         problems.append(Problem(name, None, None, f"no features: a {what} file needs at least one"))
@@ -215,9 +220,14 @@ def _read_checked(
             )
     if problems:
         raise InputError(problems)
-    if frame.crs is None:
-        return frame.set_crs(WGS84)
-    return frame.to_crs(WGS84)
+    out = frame.set_crs(WGS84) if frame.crs is None else frame.to_crs(WGS84)
+    xy = shapely.get_coordinates(np.asarray(out.geometry.values, dtype=object))
+    bad = ~np.isfinite(xy).all(axis=1) | (np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90)
+    if bad.any():
+        x, y = xy[bad][0]
+        raise InputError([Problem(name, None, None, f"coordinates outside longitude/latitude "
+                                  f"range (e.g. {x}, {y}): projected data without a CRS?")])
+    return out
 
 
 def read_region(path: str | os.PathLike[str]) -> gpd.GeoDataFrame:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from gazetteer.exc import Problem
 from geomap._types import Event
 from geomap.events import date_window
 
@@ -42,6 +43,7 @@ __all__ = [
     "figures",
     "find_conflicts",
     "name_resolutions",
+    "skipped_rows",
 ]
 
 _CSS_LENGTH = re.compile(r"\d{1,5}(?:\.\d{1,3})?(?:px|%|em|rem|vh|vw)")
@@ -711,7 +713,8 @@ def _summary(sc: Scenario, *, period: tuple[dt.date, dt.date], before: dt.date,
         ("Initial control", (f"{len(sc.snapshot.states)} place(s) on {sc.snapshot.date}"
                              if sc.snapshot is not None else "none")),
         ("Conflicting claims", str(len(conflicts))),
-        ("Skipped rows", f"{len(sc.skipped)}; unresolved names: {len(sc.unresolved)}"),
+        ("Skipped rows", f"{skipped_rows(sc.skipped)}; unresolved names: "
+                         f"{len(sc.unresolved)}"),
     ]
     rows = [(_e(c.name), _state_text(sc, c.before), _state_text(sc, c.after),
              _e(", ".join(c.events))) for c in changes]
@@ -824,6 +827,23 @@ def _gazetteer_section(sc: Scenario, resolutions: Sequence[NameResolution]) -> s
             + "</section>")
 
 
+def skipped_rows(problems: Sequence[Problem]) -> int:
+    """Count the rows behind a list of problems (a row may have several problems).
+
+    Problems with a line are grouped by ``(file, line)``; those without (GeoJSON
+    features, Wikipedia marks) by file and the first part of the column.
+
+    Examples
+    --------
+    >>> from gazetteer.exc import Problem
+    >>> skipped_rows([Problem("e.csv", 3, "date", "x"), Problem("e.csv", 3, "action", "y"),
+    ...               Problem("e.csv", 5, None, "z"), Problem("m.lua", None, "wiki:a", "w")])
+    3
+    """
+    return len({(p.path, p.line) if p.line is not None
+                else (p.path, (p.column or "").split(".")[0]) for p in problems})
+
+
 def _inputs_section(sc: Scenario) -> str:
     placed = sum(1 for e in sc.events if e.resolved)
     skipped = [(_e(f"{p.path}:{p.line}" if p.line else p.path), _e(p.column or ""),
@@ -833,7 +853,8 @@ def _inputs_section(sc: Scenario) -> str:
         ("Event rows used", str(len(sc.events))),
         ("placed on the map", str(placed)),
         ("not placed (names not resolved)", str(len(sc.events) - placed)),
-        ("Rows skipped (listed below)", str(len(sc.skipped))),
+        ("Rows skipped (listed below)", f"{skipped_rows(sc.skipped)} ({len(sc.skipped)} "
+                                        "problem(s))"),
         ("Initial control", f"{len(snap.states)} place(s)" if snap is not None else "none"),
     ]
     return ('<section id="inputs"><h2>Nothing lost</h2>'

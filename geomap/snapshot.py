@@ -59,6 +59,11 @@ SYRIA_MARK_SIDES: Mapping[str, str] = {"gov": "gov", "IS": "IS", "SDF": "SDF", "
 IRAQ_MARK_SIDES: Mapping[str, str] = {"gov": "IRQ", "IS": "IS", "SDF": "KRG", "opp": "opp",
                                       "JaN": "HTS", "Trk": "TUR"}
 
+#: Columns of the CSV written by ``geomap state`` → snapshot columns (it reads back).
+_STATE_COLUMNS: Mapping[str, str] = {"name": "place", "since": "date", "sources": "source"}
+#: Other columns of that CSV, ignored when read as a snapshot.
+_STATE_EXTRA = frozenset({"last_event", "events", "extent", "confidence", "problem"})
+
 _SITE_SUFFIXES = frozenset({"hill", "base", "air", "heli", "naval", "oil", "industry",
                             "rural3", "rural4"})
 _DIRECTIONS = frozenset({"N", "NE", "E", "SE", "S", "SW", "W", "NW", "NN", "EE", "SS", "WW"})
@@ -185,7 +190,10 @@ def read_snapshot(
         ``.csv`` (columns :data:`SNAPSHOT_COLUMNS`: ``place`` | ``place_id`` |
         ``lat``\+``lon``, ``controller``, optional ``status`` (default ``held``),
         ``contenders`` (``;``-separated), ``date``, ``source``, ``notes``) or ``.lua``
-        (a Wikipedia module, read with ``gazetteer.sources``).
+        (a Wikipedia module, read with ``gazetteer.sources``). The CSV written by
+        ``geomap state`` reads back as is: its ``name``, ``since`` and ``sources`` are
+        taken as ``place``, ``date`` and ``source``, its other columns are ignored
+        and its ``unresolved`` rows are skipped (with the reason).
     gazetteer : GazetteerLike, optional
         Looks up rows that give only ``place`` or ``place_id``.
     actors : ActorRegistry, optional
@@ -318,9 +326,11 @@ def _from_csv(path: str, when: dt.date | None, registry: ActorRegistry,
         raise InputError([Problem(path, None, None, "empty file")])
     header, rows = _csv_rows(text, path)
     cols = [h.lower() for h in header]
+    if "place" not in cols and "name" in cols:  # the CSV written by `geomap state`
+        cols = [_STATE_COLUMNS.get(c, c) for c in cols]
     problems: list[Problem] = []
     for c in cols:
-        if c not in SNAPSHOT_COLUMNS and not c.startswith("x_"):
+        if c not in SNAPSHOT_COLUMNS and c not in _STATE_EXTRA and not c.startswith("x_"):
             problems.append(Problem(path, 1, c, "unknown column (expected "
                                     + ", ".join(SNAPSHOT_COLUMNS) + "; extra columns must "
                                     "start with 'x_')"))
@@ -332,7 +342,9 @@ def _from_csv(path: str, when: dt.date | None, registry: ActorRegistry,
     if problems:
         raise InputError(problems)
     pending: list[tuple[int, dict[str, Any]]] = []
+    skipped_rows: list[Problem] = []
     for line, raw in rows:
+        before = len(problems)
         v = {c: (raw[i].strip() if i < len(raw) else "") for i, c in enumerate(cols)}
 
         def bad(col: str | None, msg: str, _line: int = line) -> None:
@@ -340,6 +352,10 @@ def _from_csv(path: str, when: dt.date | None, registry: ActorRegistry,
 
         rec: dict[str, Any] = {"name": v.get("place", ""), "place_id": v.get("place_id", "")}
         status = (v.get("status") or "held").lower()
+        if status == "unresolved":  # a `geomap state` row of an event with no place
+            skipped_rows.append(Problem(path, line, "status", "unresolved place in the state "
+                                        f"file: {v.get('place') or v.get('place_id')!r}"))
+            continue
         if status not in STATUSES:
             bad("status", f"unknown status {v['status']!r} (expected one of "
                 f"{', '.join(STATUSES)})")
@@ -353,7 +369,7 @@ def _from_csv(path: str, when: dt.date | None, registry: ActorRegistry,
                     f"registry{hint})")
             else:
                 controller = found.id
-        elif status != "contested":
+        elif status not in ("contested", "besieged"):  # (the timeline makes both)
             bad("controller", "missing value (only a contested place may have no controller)")
         contenders: list[str] = []
         for name in split_sources(v.get("contenders", "")):
@@ -386,10 +402,9 @@ def _from_csv(path: str, when: dt.date | None, registry: ActorRegistry,
         rec.update(lat=lat, lon=lon, controller=controller, status=status,
                    contenders=tuple(sorted(contenders)), since=since,
                    sources=split_sources(v.get("source", "")))
-        pending.append((line, rec))
-    if problems:
-        raise InputError(problems)
-    skipped: list[Problem] = []
+        if len(problems) == before:  # invalid rows are reported, not looked up
+            pending.append((line, rec))
+    skipped: list[Problem] = skipped_rows
     # look up places without coordinates
     if gazetteer is not None:
         for _, rec in pending:
@@ -428,7 +443,7 @@ def _from_csv(path: str, when: dt.date | None, registry: ActorRegistry,
                                  status=rec["status"], since=rec["since"],
                                  sources=rec["sources"], contenders=rec["contenders"])
     if problems:
-        raise InputError(problems)
+        raise InputError(sorted(problems, key=lambda p: (p.line or 0)))
     snap_date = when or max((s.since for s in states.values() if s.since is not None),
                             default=None)
     if snap_date is None:

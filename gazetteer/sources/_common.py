@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+import functools
 import gzip
+import inspect
 import io
 import math
 import os
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, TypeVar
 
 from gazetteer.exc import Problem, SourceFormatError
 
@@ -20,6 +23,7 @@ __all__ = [
     "ProblemSink",
     "check_coordinates",
     "display_path",
+    "file_level_errors",
     "open_text",
     "parse_coordinate",
     "slugify",
@@ -178,3 +182,97 @@ def slugify(text: str) -> str:
     s = "".join(ch for ch in s if not unicodedata.combining(ch))
     s = unicodedata.normalize("NFC", s)
     return _SLUG_STRIP.sub("-", s).replace("_", "-").strip("-")
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _open_binary(p: Path) -> IO[bytes]:
+    if p.suffix.lower() == ".gz":
+        return gzip.open(p, "rb")
+    if p.suffix.lower() == ".zip":
+        zf = zipfile.ZipFile(p)
+        members = [n for n in zf.namelist() if n.lower().endswith(".txt")]
+        return zf.open(members[0]) if members else io.BytesIO(b"")
+    return open(p, "rb")
+
+
+def _locate(path: Path, exc: BaseException) -> tuple[int | None, str]:
+    """Find the line of a decoding or CSV error by re-reading the raw bytes (error path only)."""
+    limit = csv.field_size_limit()
+    try:
+        with _open_binary(path) as fh:
+            for n, raw in enumerate(fh, start=1):
+                if isinstance(exc, UnicodeDecodeError):
+                    try:
+                        raw.decode("utf-8")
+                    except UnicodeDecodeError as e:
+                        return n, (f"not UTF-8 text (byte 0x{raw[e.start]:02x}); "
+                                   "save the file as UTF-8")
+                elif len(raw) > limit:
+                    return n, (f"line longer than {limit} bytes: refused (not a table of "
+                               "places, or missing line breaks?)")
+    except (OSError, zipfile.BadZipFile, EOFError):
+        pass
+    if isinstance(exc, UnicodeDecodeError):
+        return None, "not UTF-8 text; save the file as UTF-8"
+    return None, f"not valid CSV: {exc}"
+
+
+def _file_problem(path: str | os.PathLike[str], exc: BaseException) -> Problem:
+    where = display_path(path)
+    if isinstance(exc, RecursionError):
+        return Problem(where, None, None, "not valid JSON: nested too deeply")
+    if isinstance(exc, zipfile.BadZipFile | gzip.BadGzipFile | EOFError):
+        return Problem(where, None, None, f"not a readable archive: {exc}")
+    line, message = _locate(Path(path), exc)
+    return Problem(where, line, None, message)
+
+
+_FILE_ERRORS = (UnicodeDecodeError, csv.Error, RecursionError, zipfile.BadZipFile,
+                gzip.BadGzipFile, EOFError)
+
+
+def file_level_errors(reader: _F) -> _F:
+    r"""Make a reader raise :class:`SourceFormatError` for undecodable or malformed files.
+
+    Text that is not UTF-8, a CSV field longer than the CSV limit (a huge line),
+    JSON nested too deeply and broken archives become one located problem
+    (``FILE:LINE: message``) instead of a Python exception. Works on plain
+    functions and on generator functions (the error may come after some places).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> @file_level_errors
+    ... def lines(path):
+    ...     with open(path, encoding="utf-8") as fh:
+    ...         yield from fh
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = pathlib.Path(d, "x.txt")
+    ...     _ = p.write_bytes(b"ok\n\xff\n")
+    ...     try:
+    ...         list(lines(p))
+    ...     except SourceFormatError as e:
+    ...         print(str(e).replace(str(p), "x.txt"))
+    x.txt:2: not UTF-8 text (byte 0xff); save the file as UTF-8
+    """
+    if inspect.isgeneratorfunction(reader):
+
+        @functools.wraps(reader)
+        def gen(path: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                yield from reader(path, *args, **kwargs)
+            except _FILE_ERRORS as exc:
+                raise SourceFormatError([_file_problem(path, exc)]) from None
+
+        return gen  # type: ignore[return-value]
+
+    @functools.wraps(reader)
+    def call(path: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return reader(path, *args, **kwargs)
+        except _FILE_ERRORS as exc:
+            raise SourceFormatError([_file_problem(path, exc)]) from None
+
+    return call  # type: ignore[return-value]

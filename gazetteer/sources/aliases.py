@@ -9,7 +9,7 @@ from pathlib import Path
 
 from gazetteer.exc import Problem, SourceFormatError
 from gazetteer.normalize import normalize
-from gazetteer.sources._common import display_path
+from gazetteer.sources._common import display_path, file_level_errors
 
 __all__ = ["Alias", "read_aliases"]
 
@@ -36,6 +36,7 @@ class Alias:
     origin: str
 
 
+@file_level_errors
 def read_aliases(path: str | os.PathLike[str]) -> list[Alias]:
     r"""Read an alias CSV file (columns ``name``, ``place_id`` and optionally ``note``).
 

@@ -15,6 +15,7 @@ from gazetteer.sources._common import (
     ProblemSink,
     check_coordinates,
     display_path,
+    file_level_errors,
     open_text,
     parse_coordinate,
     unique_names,
@@ -43,6 +44,7 @@ GEONAMES_COLUMNS: tuple[str, ...] = (
 SKIPPED_ALTERNATE_LANGUAGES = frozenset({"link", "wkdt", "post", "unlc", "fr_1793"})
 
 
+@file_level_errors
 def read_geonames(
     path: str | os.PathLike[str], *, skipped: list[Problem] | None = None
 ) -> Iterator[Place]:
@@ -138,6 +140,7 @@ def read_geonames(
     sink.finish()
 
 
+@file_level_errors
 def read_alternate_names(
     path: str | os.PathLike[str], *, skipped: list[Problem] | None = None
 ) -> Iterator[tuple[int, str, str]]:

@@ -36,6 +36,7 @@ from gazetteer.sources._common import (
     ProblemSink,
     check_coordinates,
     display_path,
+    file_level_errors,
     parse_coordinate,
     slugify,
     unique_names,
@@ -238,6 +239,7 @@ def _split_names(values: Iterable[object]) -> list[str]:
 # --------------------------------------------------------------------------- CSV
 
 
+@file_level_errors
 def read_csv(
     path: str | os.PathLike[str],
     *,
@@ -416,6 +418,7 @@ def _point_of(geom: Any) -> tuple[float, float] | None:
     return float(pt.y), float(pt.x)
 
 
+@file_level_errors
 def read_geojson(
     path: str | os.PathLike[str],
     *,

@@ -56,6 +56,7 @@ from gazetteer.sources._common import (
     ProblemSink,
     check_coordinates,
     display_path,
+    file_level_errors,
     parse_coordinate,
     slugify,
     unique_names,
@@ -120,7 +121,7 @@ class _LuaSyntaxError(Exception):
         self.message = message
 
 
-_NUMBER = re.compile(r"0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(r"0[xX][0-9a-fA-F]+|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 _LONG_OPEN = re.compile(r"\[(=*)\[")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
@@ -201,7 +202,7 @@ def _tokenize(text: str) -> Iterator[_Token]:
             yield _Token("str", body, line)
             line += text.count("\n", i, end)
             i = end + len(close)
-        elif ch.isdigit() or (ch == "." and i + 1 < n and text[i + 1].isdigit()):
+        elif ch in "0123456789" or (ch == "." and i + 1 < n and text[i + 1] in "0123456789"):
             m = _NUMBER.match(text, i)
             assert m is not None
             word = m.group()
@@ -209,7 +210,7 @@ def _tokenize(text: str) -> Iterator[_Token]:
                 "num", float(int(word, 16)) if word[:2] in ("0x", "0X") else float(word), line
             )
             i = m.end()
-        elif ch.isalpha() or ch == "_":
+        elif (ch.isascii() and ch.isalpha()) or ch == "_":
             m = _NAME.match(text, i)
             assert m is not None
             yield _Token("name", m.group(), line)
@@ -515,6 +516,7 @@ def _find_marks(parser: _Parser) -> _Table | None:
     return None
 
 
+@file_level_errors
 def read_wikipedia_module(
     path: str | os.PathLike[str],
     *,

@@ -38,6 +38,7 @@ LEAFLET_JS_URL = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
 LEAFLET_CSS_URL = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"
 
 _CLOSERS = re.compile(r"</script|<!--|</style", re.IGNORECASE)
+_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
 _SOURCEMAP = re.compile(r"^\s*//[#@] sourceMappingURL=.*$", re.MULTILINE)
 _CSS_URL = re.compile(r"url\((images/[A-Za-z0-9_.-]+\.png)\)")
 
@@ -47,23 +48,27 @@ def js_json(obj: Any) -> str:
 
     ``</`` becomes ``<\/`` and ``<!--`` becomes ``\u003c!--`` (both still mean the
     same JSON string), so no string can close the script element or open an HTML
-    comment; the JS line terminators U+2028/U+2029 are escaped. NaN and infinities are
-    refused.
+    comment; the JS line terminators U+2028/U+2029 are escaped. A ``{`` opening
+    template syntax (``{{``, ``{%``, ``{#``) becomes ``\u007b``: folium/branca compile
+    rendered scripts as Jinja templates again, and data must not be evaluated there
+    (JSON structure never has these pairs). NaN and infinities are refused.
 
     Examples
     --------
     >>> print(js_json({"name": "</script><!--x"}))
     {"name":"<\/script>\u003c!--x"}
+    >>> print(js_json(["{{ 7*7 }}", {"a": {"b": "{%x"}}]))
+    ["\u007b{ 7*7 }}",{"a":{"b":"\u007b%x"}}]
     >>> js_json([1.5, None, "حلب"])
     '[1.5,null,"حلب"]'
     """
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return (
+    return _JINJA_OPEN.sub(r"\\u007b", (
         text.replace("</", "<\\/")
         .replace("<!--", "\\u003c!--")
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
-    )
+    ))
 
 
 def _check_inline(text: str, what: str) -> str:

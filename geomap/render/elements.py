@@ -86,8 +86,10 @@ def esc(value: object) -> str:
     '&lt;img src=x onerror=&quot;a()&quot;&gt;'
     >>> esc(None), esc(float("nan")), esc(3)
     ('', '', '3')
+    >>> esc("{{ 7*7 }}")  # folium compiles rendered HTML as a template again
+    '&#123;&#123; 7*7 }}'
     """
-    return escape(text(value), quote=True)
+    return escape(text(value), quote=True).replace("{", "&#123;")
 
 
 def text(value: object) -> str:

@@ -147,7 +147,11 @@ def write_text_atomic(path: str | os.PathLike[str], content: str) -> Path:
     'x'
     """
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:  # name the file asked for, not the temporary one
+        raise OSError(exc.errno, f"cannot write: {exc.strerror}", str(target)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(content.encode("utf-8"))

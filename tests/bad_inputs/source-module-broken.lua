@@ -1,0 +1,2 @@
+mark = {
+  { lat = 35.42, long = 40.05, mark = "gov", label = "Ayyash" 
