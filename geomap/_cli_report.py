@@ -8,24 +8,9 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from geomap.cli import _date, _every
+
 __all__ = ["register", "run_report", "run_snapshot"]
-
-
-def _date(text: str) -> dt.date:
-    from geomap.cli import _date as date
-
-    return date(text)
-
-
-def _every(text: str) -> dt.timedelta:
-    import re
-
-    m = re.fullmatch(r"(\d+)([dw])", text.strip())
-    if not m or int(m.group(1)) == 0:
-        msg = f"expected a step like 1d or 2w, got {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    n = int(m.group(1))
-    return dt.timedelta(days=n if m.group(2) == "d" else 7 * n)
 
 
 def _pixels(text: str) -> int:

@@ -12,7 +12,6 @@ import contextlib
 import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -173,7 +172,9 @@ def snapshot_png(
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         msg = f"{src}: headless Chromium failed: {first}"
         raise BrowserError(msg) from None
-    return _write_bytes_atomic(target, data)
+    from geomap.render.page import write_bytes_atomic
+
+    return write_bytes_atomic(target, data)
 
 
 def _shoot(browser: Any, page_url: str, *, width: int, height: int, full_page: bool,
@@ -204,16 +205,3 @@ def _shoot(browser: Any, page_url: str, *, width: int, height: int, full_page: b
                   "requestAnimationFrame(() => r(true))))")
     return page.screenshot(full_page=full_page, type="png", animations="disabled")
 
-
-def _write_bytes_atomic(target: Path, data: bytes) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from gazetteer.exc import Problem
 from geomap._types import Event
 from geomap.events import date_window
+from geomap.render.elements import is_http_url
 
 if TYPE_CHECKING:
     import os
@@ -67,14 +67,7 @@ def _link(url: str | None) -> str:
     """Return a link for http(s) URLs only; anything else as escaped text."""
     if not url:
         return ""
-    ok = False
-    if not any(ord(ch) <= 0x20 or ord(ch) == 0x7F for ch in url):
-        try:
-            parts = urlsplit(url)
-            ok = parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
-        except ValueError:
-            ok = False
-    if ok:
+    if is_http_url(url):
         return f'<a href="{_e(url)}" rel="noopener noreferrer">{_e(url)}</a>'
     return f'<span class="url">{_e(url)}</span>'
 

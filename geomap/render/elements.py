@@ -128,6 +128,25 @@ def items(value: object) -> tuple[str, ...]:
     return tuple(t for t in (p.strip() for p in text(value).split(";")) if t)
 
 
+def is_http_url(url: str) -> bool:
+    """Return True for an ``http(s)://host...`` URL without spaces or control characters.
+
+    Examples
+    --------
+    >>> is_http_url("https://apnews.com/x"), is_http_url("javascript:alert(1)")
+    (True, False)
+    >>> is_http_url("http://a b"), is_http_url("data:text/html,x")
+    (False, False)
+    """
+    if any(ord(ch) <= 0x20 or ord(ch) == 0x7F for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
 def link(url: object) -> str:
     """HTML for ``url``: a link for http(s) URLs, escaped text for anything else.
 
@@ -141,14 +160,7 @@ def link(url: object) -> str:
     raw = text(url)
     if not raw:
         return ""
-    ok = False
-    if not any(ord(ch) <= 0x20 or ord(ch) == 0x7F for ch in raw):
-        try:
-            parts = urlsplit(raw)
-            ok = parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
-        except ValueError:
-            ok = False
-    if ok:
+    if is_http_url(raw):
         return (
             f'<a href="{esc(raw)}" rel="noopener noreferrer" target="_blank">{esc(raw)}</a>'
         )

@@ -146,6 +146,14 @@ def write_text_atomic(path: str | os.PathLike[str], content: str) -> Path:
     ...     p.read_text()
     'x'
     """
+    return write_bytes_atomic(path, content.encode("utf-8"))
+
+
+def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to a temp file beside ``path``, then rename it into place.
+
+    A reader never sees half a file, and a failure leaves no file behind.
+    """
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -154,7 +162,7 @@ def write_text_atomic(path: str | os.PathLike[str], content: str) -> Path:
         raise OSError(exc.errno, f"cannot write: {exc.strerror}", str(target)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(content.encode("utf-8"))
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
@@ -330,6 +338,13 @@ def point_of(row: Mapping[str, Any], geom: Any = None) -> tuple[float, float] | 
     return None
 
 
+def event_place_key(e: Event) -> tuple[str, ...]:
+    """Return the key that groups events at one place: its id, else its rounded point."""
+    if e.place_id:
+        return ("id", e.place_id)
+    return ("ll", f"{float(e.lat):.5f}", f"{float(e.lon):.5f}")  # type: ignore[arg-type]
+
+
 def event_points(
     events: Iterable[Event], palette: Palette, *, min_place_score: float
 ) -> tuple[list[tuple[float, float, int, str, str, list[Event]]], int]:
@@ -343,11 +358,7 @@ def event_points(
         if not e.resolved:
             unresolved += 1
             continue
-        key = (
-            ("id", e.place_id)
-            if e.place_id
-            else ("ll", f"{float(e.lat):.5f}", f"{float(e.lon):.5f}")  # type: ignore[arg-type]
-        )
+        key = event_place_key(e)
         groups.setdefault(key, []).append(e)
     out = []
     for key in sorted(groups):

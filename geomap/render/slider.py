@@ -42,6 +42,7 @@ from geomap.render.page import (
     _feature,
     _in_4326,
     _records,
+    event_place_key,
     new_map,
     point_of,
     stable_ids,
@@ -308,12 +309,7 @@ def slider_map(
         if not ev.resolved:
             unresolved += 1
             continue
-        where_key = (
-            ("id", ev.place_id)
-            if ev.place_id
-            else ("ll", f"{float(ev.lat):.5f}", f"{float(ev.lon):.5f}")  # type: ignore[arg-type]
-        )
-        groups.setdefault((ev.date.isoformat(), *where_key), []).append(ev)
+        groups.setdefault((ev.date.isoformat(), *event_place_key(ev)), []).append(ev)
     event_rows = []
     for gkey in sorted(groups):
         evs = sorted(groups[gkey], key=lambda x: (text(x.sources), x.event_id))
