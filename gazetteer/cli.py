@@ -18,7 +18,7 @@ from typing import Any, TextIO
 from gazetteer._types import Resolution
 from gazetteer.exc import GazetteerError, Problem, SourceFormatError
 
-__all__ = ["main"]
+__all__ = ["main", "print_error"]
 
 log = logging.getLogger("gazetteer")
 
@@ -308,7 +308,7 @@ def _download(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_error(e: BaseException, prog: str) -> None:
+def print_error(e: BaseException, prog: str) -> None:
     """Print an error: each located problem as ``FILE:LINE: column: message``."""
     problems = getattr(e, "problems", None)
     if problems:
@@ -342,7 +342,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"gazetteer: error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except GazetteerError as e:
-        _print_error(e, "gazetteer")
+        print_error(e, "gazetteer")
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # e.g. piped into `head`
         return EXIT_OK

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from gazetteer.cli import print_error as _print_error
 from gazetteer.exc import GazetteerError, Problem
 
 __all__ = ["UsageError", "load_inputs", "main"]
@@ -319,18 +320,6 @@ def _basemap(args: argparse.Namespace, sc: Any) -> list[Any] | None:
     if sc.barriers is not None:
         frames.append(sc.barriers)
     return frames or None
-
-
-def _print_error(e: BaseException, prog: str) -> None:
-    """Print an error: each located problem as ``FILE:LINE: column: message``."""
-    problems = getattr(e, "problems", None)
-    if problems:
-        for prob in problems:
-            print(str(prob), file=sys.stderr)
-        print(f"{prog}: {len(problems)} problem(s); nothing was written", file=sys.stderr)
-        return
-    for line in str(e).splitlines():
-        print(f"{prog}: error: {line}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

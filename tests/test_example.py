@@ -286,5 +286,5 @@ def test_wikipedia_module_as_initial_control(tmp_path, shared_data, default_gaze
     rows = [r for r in csv.DictReader(io.StringIO(p.stdout)) if r["name"] == "Ayyash"]
     assert len(rows) == 1
     assert rows[0]["place_id"].startswith("wp:") and rows[0]["controller"] == "gov"
-    assert len([r for r in csv.DictReader(io.StringIO(p.stdout))]) > 6000
+    assert len(list(csv.DictReader(io.StringIO(p.stdout)))) > 6000
     assert "Kharab Suluq" in p.stderr  # the module's bad row is listed, not dropped silently

@@ -559,6 +559,13 @@ def control_map(
         events=bool(markers),
         notes=notes,
     )
+    return finish_map(m, legend=legend, title=title, iso=iso, hatches=hatches, bounds=bounds)
+
+
+def finish_map(
+    m: folium.Map, *, legend: str, title: str | None, iso: str, hatches: Any, bounds: _Bounds
+) -> folium.Map:
+    """Add the legend, title, hatch patterns, fitted bounds and layer control; fix ids."""
     Legend(legend).add_to(m)
     Title(title, iso).add_to(m)
     HatchDefs(hatches).add_to(m)

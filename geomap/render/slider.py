@@ -24,10 +24,7 @@ from geomap.render.assets import js_json
 from geomap.render.elements import (
     EVENT_STYLES,
     ActorLookup,
-    HatchDefs,
-    Legend,
     Palette,
-    Title,
     cell_style,
     esc,
     event_group_html,
@@ -43,9 +40,9 @@ from geomap.render.page import (
     _in_4326,
     _records,
     event_place_key,
+    finish_map,
     new_map,
     point_of,
-    stable_ids,
 )
 
 __all__ = ["SliderData", "SliderLayer", "slider_map"]
@@ -369,13 +366,4 @@ def slider_map(
         SliderLayer(data, "places", "Places").add_to(m)
     if event_rows:
         SliderLayer(data, "events", "Events").add_to(m)
-    Legend(legend).add_to(m)
-    Title(title, iso).add_to(m)
-    HatchDefs(hatches).add_to(m)
-    box = bounds.latlng()
-    if box is not None:
-        m.location = [(box[0][0] + box[1][0]) / 2, (box[0][1] + box[1][1]) / 2]
-        folium.FitBounds(box, padding=(24, 24), max_zoom=13).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
-    stable_ids(m)
-    return m
+    return finish_map(m, legend=legend, title=title, iso=iso, hatches=hatches, bounds=bounds)
