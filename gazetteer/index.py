@@ -107,6 +107,7 @@ CREATE TABLE aliases(
     note TEXT
 );
 CREATE VIRTUAL TABLE places_rtree USING rtree(pid, min_lat, max_lat, min_lon, max_lon);
+CREATE UNIQUE INDEX places_id ON places(id);
 """
 
 _OTHER_SCRIPT = re.compile(
@@ -131,7 +132,6 @@ SELECT block, rank, nid, pid, key FROM (
 """
 
 _INDEXES = """
-CREATE UNIQUE INDEX places_id ON places(id);
 CREATE INDEX names_exact ON names(exact);
 CREATE INDEX names_key ON names(key);
 CREATE INDEX names_skel ON names(skel);
@@ -234,7 +234,6 @@ class _Builder:
         self.next_pid = 1
         self.next_nid = 1
         self.n_names = 0
-        self.seen_ids: set[str] = set()
 
     def _name_rows(
         self, pid: int, names: Iterable[str], kind0: int, seen: set[str]
@@ -265,11 +264,19 @@ class _Builder:
             prow: list[tuple[Any, ...]] = []
             rrow: list[tuple[Any, ...]] = []
             nrow: list[tuple[Any, ...]] = []
+            # ids already in the index (the unique index answers; no set of every id is
+            # kept in memory, so a build of 12 million places stays small)
+            known: set[str] = set()
+            ids = sorted({p.id for p in batch})
+            for chunk in _batched(ids, 900):
+                q = ",".join("?" * len(chunk))
+                known.update(r[0] for r in cur.execute(
+                    f"SELECT id FROM places WHERE id IN ({q})", chunk))
             for p in batch:
-                if p.id in self.seen_ids:
-                    # the same id from two sources: the first wins, later ones add names
+                if p.id in known:
+                    # the same id from two sources: the first record wins
                     continue
-                self.seen_ids.add(p.id)
+                known.add(p.id)
                 pid = self.next_pid
                 self.next_pid += 1
                 prow.append(
@@ -288,7 +295,6 @@ class _Builder:
 
     def add_alternate_names(self, rows: Iterable[tuple[int, str, str]]) -> int:
         """Add GeoNames alternate names (geonameid, language, name) to indexed places."""
-        self.con.execute("CREATE UNIQUE INDEX IF NOT EXISTS places_id ON places(id)")
         added = 0
         cur = self.con.cursor()
         for batch in _batched(rows, _BATCH):
@@ -321,8 +327,7 @@ class _Builder:
         # Blocks are derived in SQL, once, in their clustered order (see block_keys);
         # rank orders a block's rows: prominent places first, read first when capped.
         self.con.execute(_BLOCKS_SQL)
-        self.con.executescript(_INDEXES.replace("CREATE UNIQUE INDEX places_id",
-                                                "CREATE UNIQUE INDEX IF NOT EXISTS places_id"))
+        self.con.executescript(_INDEXES)
         self.con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", sorted(meta.items()))
         self.con.execute("ANALYZE")
         self.con.commit()

@@ -121,3 +121,12 @@ def test_exact_and_key_lookup_equal_a_scan(tmp_path, place_names, query):
     if slow:
         assert r.match is not None and ix.pid_of(r.match.place.id) in slow
     ix.close()
+
+
+def test_the_first_record_of_an_id_wins(tmp_path):
+    target = tmp_path / "i.sqlite"
+    first = Place("t:9", "Saiqa Camp", 35.396, 40.056)
+    again = Place("t:9", "Somewhere Else", 10.0, 10.0)
+    info = build_index(target, [first, *PLACES, again])
+    assert info.places == 4
+    assert Index(target).get("t:9").name == "Saiqa Camp"
