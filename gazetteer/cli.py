@@ -122,14 +122,7 @@ def _parser() -> argparse.ArgumentParser:
 def _open_gazetteer(args: argparse.Namespace) -> Any:
     from gazetteer.resolve import Gazetteer
 
-    index = args.gazetteer or os.environ.get("GAZETTEER_INDEX") or None
-    if index is None and not args.quiet:
-        from gazetteer.index import default_index_path
-
-        if not default_index_path().exists():
-            print("gazetteer: compiling the default index (first use, about a minute)...",
-                  file=sys.stderr)
-    return Gazetteer(index)
+    return Gazetteer(args.gazetteer or os.environ.get("GAZETTEER_INDEX") or None)
 
 
 def _fmt_text(r: Resolution) -> str:

@@ -470,6 +470,10 @@ def ensure_default_index() -> Path:
                 return path
         except IndexUnavailableError:
             pass
+    import logging
+
+    logging.getLogger("gazetteer").warning(
+        "compiling the gazetteer index into %s (first use only, about a minute)...", path)
     build_default_index(path)
     return path
 

@@ -13,7 +13,6 @@ import csv
 import datetime as dt
 import io
 import logging
-import os
 import re
 import sys
 from collections.abc import Sequence
@@ -150,11 +149,7 @@ def _load(args: argparse.Namespace) -> Any:
         from gazetteer.resolve import Gazetteer
 
         gz = Gazetteer(args.gazetteer)
-    elif not os.environ.get("GAZETTEER_INDEX"):
-        from gazetteer.index import default_index_path
 
-        if not default_index_path().exists():
-            log.warning("compiling the gazetteer index (first use only, about a minute)...")
     sc = load_scenario(
         args.events, initial=args.initial, initial_date=args.initial_date,
         actors=args.actors, gazetteer=gz,

@@ -26,6 +26,18 @@ def seeds() -> Path:
     return SHARED / "seeds"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _default_index_built_first() -> None:
+    """Compile the embedded default index once, before any test runs a command.
+
+    Commands print a note when they compile it; building it first keeps every
+    command's output the same whatever order the tests run in.
+    """
+    from gazetteer.index import ensure_default_index
+
+    ensure_default_index()
+
+
 @pytest.fixture(scope="session")
 def default_gazetteer():
     """The embedded default gazetteer (compiled into the cache directory on first use)."""
