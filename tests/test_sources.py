@@ -610,3 +610,20 @@ def test_builtin_fingerprint_follows_the_curated_file(
     assert builtin_fingerprint() == fp
     copy.write_bytes(copy.read_bytes() + b"\n")
     assert builtin_fingerprint() != fp
+
+
+def test_fuzzer_findings_are_located_errors(tmp_path):
+    """Inputs the fuzzer found crashing the readers now give located problems."""
+    from gazetteer.exc import SourceFormatError
+    from gazetteer.sources import read_source
+
+    csv_file = tmp_path / "p.csv"
+    csv_file.write_text("name,lat,lon,population\nA,35,40,inf\n", encoding="utf-8")
+    with pytest.raises(SourceFormatError, match=r"p.csv:2: population: not a number: 'inf'"):
+        list(read_source(csv_file, format="csv"))
+    gj = tmp_path / "p.geojson"
+    gj.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", '
+                  '"properties": -181, "geometry": {"type": "Point", "coordinates": [40, 35]}}]}',
+                  encoding="utf-8")
+    with pytest.raises(SourceFormatError, match=r"features\[0\]\.properties: not an object"):
+        list(read_source(gj, format="geojson"))

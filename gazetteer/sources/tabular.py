@@ -176,7 +176,7 @@ class _RowChecker:
         if pop_raw is not None:
             try:
                 pop = int(float(pop_raw)) if not isinstance(population, int) else population
-            except ValueError:
+            except (ValueError, OverflowError):  # "abc", "inf"
                 sink.add(where, line, col("population"), f"not a number: {population!r}")
                 ok = False
             else:
@@ -503,6 +503,9 @@ def read_geojson(
             sink.add(where, None, f"features[{i}]", "not a Feature object")
             continue
         props = feat.get("properties") or {}
+        if not isinstance(props, dict):
+            sink.add(where, None, ctx + "properties", "not an object")
+            continue
         try:
             geom = shape(feat["geometry"]) if feat.get("geometry") else None
         except Exception as exc:  # shapely raises several types for bad geometries
