@@ -120,6 +120,66 @@ def _prominence_of(
     return 0.3
 
 
+_JOINT_EXACT_LIMIT = 40
+"""Up to this many names, joint resolution compares every pair of candidates."""
+
+_GRID_DEG = 0.5
+_GRID_REACH = 4  # cells around a candidate (~200 km): proximity beyond is below 0.2
+
+
+def _supports(ranked: list[list[Match]]) -> list[list[float]]:
+    """Return, per candidate, its support from the other names: max of score x proximity.
+
+    Small sets compare every pair. Larger ones (a long article, a snapshot file) put
+    each name's best candidates on a grid of half-degree cells, keeping the three best
+    names per cell, and look only at the cells within about 200 km: linear in the
+    number of names instead of quadratic.
+    """
+    if len(ranked) <= _JOINT_EXACT_LIMIT:
+        out = []
+        for i, cands in enumerate(ranked):
+            row = []
+            for m in cands:
+                best = 0.0
+                for j, others in enumerate(ranked):
+                    if j == i:
+                        continue
+                    for o in others:
+                        if o.place.id != m.place.id:
+                            best = max(best, o.score * _proximity(haversine_km(
+                                m.place.lat, m.place.lon, o.place.lat, o.place.lon)))
+                row.append(best)
+            out.append(row)
+        return out
+    cells: dict[tuple[int, int], list[tuple[float, int, Match]]] = {}
+    for j, others in enumerate(ranked):
+        for o in others[:5]:
+            key = (math.floor(o.place.lat / _GRID_DEG), math.floor(o.place.lon / _GRID_DEG))
+            entries = cells.setdefault(key, [])
+            mine = [e for e in entries if e[1] == j]
+            if mine and mine[0][0] >= o.score:
+                continue
+            entries[:] = sorted([e for e in entries if e[1] != j] + [(o.score, j, o)],
+                                key=lambda e: (-e[0], e[1]))[:3]
+    out = []
+    r = _GRID_REACH
+    for i, cands in enumerate(ranked):
+        row = []
+        for m in cands:
+            ci = math.floor(m.place.lat / _GRID_DEG)
+            cj = math.floor(m.place.lon / _GRID_DEG)
+            best = 0.0
+            for a in range(ci - r, ci + r + 1):
+                for b in range(cj - r, cj + r + 1):
+                    for score, j, o in cells.get((a, b), ()):
+                        if j != i and o.place.id != m.place.id:
+                            best = max(best, score * _proximity(haversine_km(
+                                m.place.lat, m.place.lon, o.place.lat, o.place.lon)))
+            row.append(best)
+        out.append(row)
+    return out
+
+
 class Gazetteer:
     """An offline gazetteer over an index file, with geopy's geocoder contract.
 
@@ -380,26 +440,14 @@ class Gazetteer:
         cut = self.min_score if min_score is None else min_score
         ranked = [self._rank(n, near=near, country=country, bbox=bbox, keep=25) for n in names]
         base = [[m.score for m in r] for r in ranked]
-        for _ in range(2):
-            new_ranked = []
-            for i, cands in enumerate(ranked):
-                rescored = []
-                for k, m in enumerate(cands):
-                    support = 0.0
-                    for j, others in enumerate(ranked):
-                        if j == i or not others:
-                            continue
-                        s = max(
-                            (o.score * _proximity(haversine_km(m.place.lat, m.place.lon,
-                                                               o.place.lat, o.place.lon))
-                             for o in others if o.place.id != m.place.id),
-                            default=0.0,
-                        )
-                        support = max(support, s)
-                    score = base[i][k] * (0.75 + 0.25 * support) if len(names) > 1 else base[i][k]
-                    rescored.append(replace(m, score=round(score, 6)))
-                new_ranked.append(rescored)
-            ranked = new_ranked
+        if len(names) > 1:
+            for _ in range(2):
+                support = _supports(ranked)
+                ranked = [
+                    [replace(m, score=round(base[i][k] * (0.75 + 0.25 * support[i][k]), 6))
+                     for k, m in enumerate(cands)]
+                    for i, cands in enumerate(ranked)
+                ]
         out = []
         for n, cands in zip(names, ranked, strict=True):
             cands = sorted(cands, key=lambda m: (-m.score, m.place.id))

@@ -403,7 +403,9 @@ def name_resolutions(sc: Scenario, gazetteer: Any = None) -> list[NameResolution
         out.append(NameResolution(name, "event", evs[0].url or "", pid if evs[0].resolved
                                   else None, None, tuple(e.event_id for e in evs)))
     if snap is not None:
-        named = [s for s in snap.states if not s.place_id.startswith("pt:")]
+        # names the gazetteer resolved; not points given in the file (pt:) nor the marks
+        # of a Wikipedia map module (wp:), which carry their own coordinates
+        named = [s for s in snap.states if not s.place_id.startswith(("pt:", "wp:"))]
         names = list(dict.fromkeys(s.name for s in named))
         results = gazetteer.resolve_many(names) if names else []
         first = {}
@@ -412,7 +414,7 @@ def name_resolutions(sc: Scenario, gazetteer: Any = None) -> list[NameResolution
         for name, res in zip(names, results, strict=True):
             out.append(NameResolution(name, "initial", "initial", first[name], res, ("initial",)))
         for s in snap.states:
-            if s.place_id.startswith("pt:"):
+            if s.place_id.startswith(("pt:", "wp:")):
                 out.append(NameResolution(s.name, "initial", "initial", s.place_id, None,
                                           ("initial",)))
     return out

@@ -181,3 +181,14 @@ def test_alias_file_pins_a_spelling(tmp_path):
                 aliases=read_aliases(alias_csv))
     r = Gazetteer(path).resolve("the depot")
     assert r.match.place.id == "x:2" and r.match.method == "alias"
+
+
+def test_joint_resolution_scales_to_long_lists(default_gazetteer, wiki_marks):
+    """Past 40 names the joint step uses a grid: linear, and still picks the nearer homonym."""
+    area = [label for label, (lat, lon) in wiki_marks.items()
+            if label and 35.0 < lat < 35.6 and 39.8 < lon < 40.5][:80]
+    names = ["Ayash", "Tripoli", "Beirut", "Byblos", "Sidon", *area]
+    assert len(names) > 40
+    res = default_gazetteer.resolve_many(names)
+    assert res[0].match is not None and km(res[0].match, wiki_marks["Ayyash"]) < 3
+    assert res[1].match.place.country == "LB"
