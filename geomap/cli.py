@@ -212,7 +212,7 @@ def _write_text(path: str | None, text: str) -> None:
     if path is None:
         sys.stdout.write(text)
         return
-    from geomap.render.page import write_text_atomic
+    from geomap._files import write_text_atomic
 
     write_text_atomic(path, text)
 

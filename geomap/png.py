@@ -172,7 +172,7 @@ def snapshot_png(
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         msg = f"{src}: headless Chromium failed: {first}"
         raise BrowserError(msg) from None
-    from geomap.render.page import write_bytes_atomic
+    from geomap._files import write_bytes_atomic
 
     return write_bytes_atomic(target, data)
 

@@ -169,7 +169,7 @@ class MapView:
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the whole page to ``path`` atomically; return the path."""
-        from geomap.render.page import write_text_atomic
+        from geomap._files import write_text_atomic
 
         return write_text_atomic(path, self.to_html())
 
@@ -444,7 +444,7 @@ class Report:
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the document to ``path`` atomically; return the path."""
-        from geomap.render.page import write_text_atomic
+        from geomap._files import write_text_atomic
 
         return write_text_atomic(path, self.html)
 

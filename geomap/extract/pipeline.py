@@ -7,7 +7,6 @@ import datetime as dt
 import io
 import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -481,17 +480,9 @@ def extract_events(
 
 
 def _write_atomic(path: str | os.PathLike[str], content: str) -> Path:
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                               dir=target.parent if str(target.parent) else ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(content)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    from geomap._files import write_text_atomic
+
+    return write_text_atomic(path, content)
 
 
 def _csv(columns: Sequence[str], rows: Sequence[dict[str, str]]) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-import tempfile
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -23,6 +22,7 @@ import geopandas as gpd
 import shapely
 from branca.element import Element
 
+from geomap._files import write_text_atomic
 from geomap._types import STATUSES, Event
 from geomap.render.assets import use_assets
 from geomap.render.elements import (
@@ -133,43 +133,6 @@ def to_html(m: Element) -> str:
             keep = set(keys)
             part._children = OrderedDict((k, v) for k, v in part._children.items() if k in keep)
     return root.render()
-
-
-def write_text_atomic(path: str | os.PathLike[str], content: str) -> Path:
-    """Write ``content`` (UTF-8) to a temp file beside ``path``, then rename it into place.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     p = write_text_atomic(pathlib.Path(d) / "a.html", "x")
-    ...     p.read_text()
-    'x'
-    """
-    return write_bytes_atomic(path, content.encode("utf-8"))
-
-
-def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to a temp file beside ``path``, then rename it into place.
-
-    A reader never sees half a file, and a failure leaves no file behind.
-    """
-    target = Path(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:  # name the file asked for, not the temporary one
-        raise OSError(exc.errno, f"cannot write: {exc.strerror}", str(target)) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
 
 
 def save_html(m: Element, path: str | os.PathLike[str]) -> Path:

@@ -13,6 +13,7 @@ from typing import Any
 
 import geopandas as gpd
 
+from geomap._files import publish_dir
 from geomap._types import Event
 from geomap.render.elements import ActorLookup, esc
 from geomap.render.page import control_map, to_html
@@ -134,6 +135,7 @@ def series(
             raise FileExistsError(msg)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    publish_dir(tmp)
     try:
         pages = []
         previous: dt.date | None = None
