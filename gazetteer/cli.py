@@ -24,6 +24,9 @@ log = logging.getLogger("gazetteer")
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
 
+MAX_PRINTED_PROBLEMS = 200
+"""Problems printed one per line before the rest are only counted."""
+
 
 class _UsageError(Exception):
     pass
@@ -305,8 +308,12 @@ def print_error(e: BaseException, prog: str) -> None:
     """Print an error: each located problem as ``FILE:LINE: column: message``."""
     problems = getattr(e, "problems", None)
     if problems:
-        for prob in problems:
+        for prob in problems[:MAX_PRINTED_PROBLEMS]:
             print(str(prob), file=sys.stderr)
+        more = len(problems) - MAX_PRINTED_PROBLEMS
+        if more > 0:  # a wholly wrong file (say, a shifted column) would flood the terminal
+            print(f"{prog}: ... and {more} more problem(s) of the same file(s)",
+                  file=sys.stderr)
         print(f"{prog}: {len(problems)} problem(s); nothing was written", file=sys.stderr)
         return
     for line in str(e).splitlines():

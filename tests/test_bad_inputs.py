@@ -157,3 +157,20 @@ def test_every_row_is_placed_unresolved_or_skipped(path: Path, tmp_path: Path,
     assert f"<dt>Event rows used</dt><dd>{len(sc.events)}</dd>" in text
     assert f"<dt>placed on the map</dt><dd>{placed}</dd>" in text
     assert f"<dt>Rows skipped (listed below)</dt><dd>{skipped} (" in text
+
+
+def test_a_wholly_wrong_file_does_not_flood_the_terminal(tmp_path):
+    import subprocess
+    import sys
+
+    bad = tmp_path / "shifted.csv"
+    rows = ["event_id,date,place,action,actor"]
+    rows += [f"e{i},2016-01-18,Ayyash,IS,captured" for i in range(500)]  # columns swapped
+    bad.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    p = subprocess.run([sys.executable, "-m", "geomap", "state", str(bad), "--date",
+                        "2016-01-18"], capture_output=True, text=True)
+    assert p.returncode == 2
+    lines = p.stderr.splitlines()
+    assert len(lines) < 300
+    assert "more problem(s)" in p.stderr
+    assert lines[-1].startswith("geomap: ") and "nothing was written" in lines[-1]
