@@ -59,7 +59,7 @@ __all__ = [
     "normalizer_fingerprint",
 ]
 
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 """Version of the index layout; an index of another version is rebuilt or refused."""
 
 _BATCH = 20_000
@@ -114,6 +114,8 @@ _OTHER_SCRIPT = re.compile(
     "[^\\W\\d_A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff"
     "\ufb50-\ufdff\ufe70-\ufeff]"
 )
+
+_CODE = re.compile(r"[A-Z0-9]{2,4}")
 
 # The SQL twin of block_keys(): tests check that both agree.
 _BLOCKS_SQL = """
@@ -247,9 +249,10 @@ class _Builder:
             if ex in seen:
                 continue
             seen.add(ex)
-            if _OTHER_SCRIPT.search(name):
-                # Cyrillic, CJK, Greek ... names: matched exactly, not keyed or blocked
-                key, skel = ex, ""
+            if _OTHER_SCRIPT.search(name) or _CODE.fullmatch(name):
+                # Cyrillic, CJK, Greek ... names, and codes such as IATA "DEZ": matched
+                # exactly, not keyed or blocked (a misspelt "Al-Hrkk" must not meet "HRK")
+                key, skel = "", ""
             else:
                 key, skel = keys(name)
             nid = self.next_nid
