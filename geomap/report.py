@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from gazetteer.exc import Problem
 from geomap._types import Event
 from geomap.events import date_window
-from geomap.render.elements import is_http_url
+from geomap.render.elements import ACTION_TEXT, is_http_url
 
 if TYPE_CHECKING:
     import os
@@ -48,14 +48,6 @@ __all__ = [
 
 _CSS_LENGTH = re.compile(r"\d{1,5}(?:\.\d{1,3})?(?:px|%|em|rem|vh|vw)")
 _NUMBER = re.compile(r"(?<![\w.,-])(?:\d{1,3}(?:,\d{3})+|\d+)(?!\w|[.,]\d)")
-_ACTION_TEXT = {
-    "captured": "captured by",
-    "retook": "retaken by",
-    "withdrew": "withdrawal of",
-    "contested": "contested by",
-    "besieged": "besieged by",
-    "siege_lifted": "siege lifted by",
-}
 
 
 def _e(value: object) -> str:
@@ -739,7 +731,7 @@ def _events_section(sc: Scenario) -> str:
     for e in sorted(sc.events, key=lambda e: (e.date, e.event_id)):
         when = e.date.isoformat() + (f" <span class=\"muted\">(that {_e(e.date_precision)})</span>"
                                      if e.date_precision != "day" else "")
-        report = f"{_e(_ACTION_TEXT.get(e.action, e.action))} {_swatch(sc, e.actor)}" \
+        report = f"{_e(ACTION_TEXT.get(e.action, e.action))} {_swatch(sc, e.actor)}" \
                  f"{_e(_actor(sc, e.actor))}"
         if e.previous:
             report += f" from {_e(_actor(sc, e.previous))}"

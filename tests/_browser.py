@@ -19,20 +19,13 @@ import pytest
 import shapely
 
 from geomap._types import Event, PlaceState
+from geomap.png import CHROMIUM_ARGS as PNG_CHROMIUM_ARGS
 
 HOSTILE_NAME = "<img src=x onerror=window.__pwned=1>"
 HOSTILE_CLAIM = "</script><script>window.__pwned=1</script>"
 HOSTILE_URL = "javascript:alert(1)"
 HOSTILE_ACTOR = '<b onmouseover="window.__pwned=1">Evil</b>'
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = list(PNG_CHROMIUM_ARGS)  # the same flags geomap's PNG snapshots use
 
 
 @dataclass(frozen=True)

@@ -357,7 +357,7 @@ def is_imprecise(event: Event, *, min_place_score: float = 0.8) -> list[str]:
     return reasons
 
 
-_ACTION_TEXT = {
+ACTION_TEXT = {
     "captured": "captured by",
     "retook": "retaken by",
     "withdrew": "withdrawal of",
@@ -413,7 +413,7 @@ def event_group_html(
         date = esc(e.date.isoformat())
         if e.date_precision != "day":
             date += f" <span class=\"geomap-approx\">(±{esc(e.date_precision)})</span>"
-        report = f"{esc(_ACTION_TEXT.get(e.action, e.action))} {esc(palette.name(e.actor))}"
+        report = f"{esc(ACTION_TEXT.get(e.action, e.action))} {esc(palette.name(e.actor))}"
         if e.previous:
             report += f" from {esc(palette.name(e.previous))}"
         if approx:
